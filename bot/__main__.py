@@ -1,0 +1,145 @@
+"""Composition root and command line: settings -> store -> services -> adapters."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.core.agenda import agenda_order, compile_agenda, render_markdown
+from bot.core.i18n import t
+from bot.settings import ConfigError, Settings, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studybot", description="Slack bot for a weekly ML study group (勉強会)."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="compile a sample week's agenda offline (no accounts)")
+    demo.add_argument("--out", default="demo-output", help="directory for the output files")
+    preview = sub.add_parser("preview", help="show the coming agenda as it stands (read only)")
+    preview.add_argument("--date", type=dt.date.fromisoformat, help="meeting date YYYY-MM-DD")
+    preview.add_argument("--format", choices=("md", "json"), default="md")
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest (YAML)")
+    manifest.add_argument("--http", metavar="URL", help="HTTP mode: public base URL of the bot")
+    sub.add_parser("run", help="run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
+    return parser
+
+
+def _settings() -> Settings:
+    return load_settings()
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    lang = settings.language
+    result = run_demo(
+        Path(args.out),
+        lang=lang,
+        group_name=settings.group_name,
+        cycle=settings.cycle(),
+        stream=sys.stderr,
+    )
+    print(result.markdown)
+    if result.rejected:
+        print(t(lang, "demo_rejected"), file=sys.stderr)
+        for first_line, reasons in result.rejected:
+            print(f"  ✗ {first_line}", file=sys.stderr)
+            for reason in reasons:
+                print(f"      {reason}", file=sys.stderr)
+    print(t(lang, "demo_written"), file=sys.stderr)
+    for path in result.files:
+        print(f"  {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.core.weeks import upcoming_meeting
+    from bot.store import Repository, open_database
+
+    database = open_database(settings.database_url)
+    try:
+        repo = Repository(database)
+        meeting = args.date or upcoming_meeting(dt.datetime.now(dt.UTC), settings.cycle())
+        agenda = compile_agenda(meeting, repo.topics_for_meeting(meeting), settings.group_name)
+    finally:
+        database.dispose()
+    if args.format == "md":
+        print(render_markdown(agenda, settings.language), end="")
+        return 0
+    topics = [
+        {
+            "tag": topic.tag,
+            "title": topic.title,
+            "url": topic.url,
+            "presenter": topic.presenter.name,
+            "presenter_id": topic.presenter.user_id,
+            "votes": topic.votes,
+            "notes": [{"text": note.text, "depth": note.depth} for note in topic.notes],
+            "submitted_at": topic.submitted_at.isoformat(),
+        }
+        for topic in agenda_order(agenda)
+    ]
+    print(json.dumps({"meeting": meeting.isoformat(), "topics": topics}, ensure_ascii=False))
+    return 0
+
+
+def cmd_manifest(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.slack.manifest import manifest_yaml
+
+    print(manifest_yaml(args.http), end="")
+    return 0
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    problems = settings.problems_for_run()
+    if problems:
+        print("studybot: configuration problems:", file=sys.stderr)
+        for line in problems:
+            print(f"  {line}", file=sys.stderr)
+        return 2
+    from bot.run import run
+
+    return run(settings)
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "preview": cmd_preview,
+    "manifest": cmd_manifest,
+    "run": cmd_run,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = _settings()
+    except ConfigError as error:
+        print("studybot: configuration problems:", file=sys.stderr)
+        for line in error.lines:
+            print(f"  {line}", file=sys.stderr)
+        return 2
+    from bot.logs import setup_logging
+
+    secrets = [
+        value.get_secret_value()
+        for value in (
+            settings.slack_bot_token,
+            settings.slack_app_token,
+            settings.slack_signing_secret,
+            settings.notion_token,
+        )
+        if value is not None
+    ]
+    setup_logging(settings.log_format, secrets)
+    return COMMANDS[args.command](settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure domain of studybot: topics, tags, links, votes, weeks and the agenda."""

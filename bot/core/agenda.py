@@ -1,0 +1,94 @@
+"""Compiling a meeting's agenda: order by votes, group per presenter, render as Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.core.i18n import Language, t
+from bot.core.markup import markdown_link, segments
+from bot.core.model import Presenter, Topic, TopicStatus
+
+DEFAULT_GROUP_NAME = "機械学習勉強会"
+
+
+@dataclass(frozen=True, slots=True)
+class PresenterSection:
+    """One presenter and their topics, best first."""
+
+    presenter: Presenter
+    topics: tuple[Topic, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    """A meeting's agenda: the ranked topics and the same topics grouped by presenter."""
+
+    meeting: dt.date
+    group_name: str
+    ranked: tuple[Topic, ...]
+    sections: tuple[PresenterSection, ...]
+
+    @property
+    def title(self) -> str:
+        return f"{self.meeting.isoformat()} {self.group_name}"
+
+
+def rank(topics: list[Topic] | tuple[Topic, ...]) -> list[Topic]:
+    """Most votes first; ties go to the earlier submission, then the lower id."""
+    return sorted(topics, key=lambda topic: (-topic.votes, topic.submitted_at, topic.id))
+
+
+def compile_agenda(
+    meeting: dt.date, topics: list[Topic] | tuple[Topic, ...], group_name: str = DEFAULT_GROUP_NAME
+) -> Agenda:
+    """The agenda of ``meeting`` from its topics (withdrawn ones are left out)."""
+    live = [topic for topic in topics if topic.status != TopicStatus.WITHDRAWN]
+    ranked = rank(live)
+    order: list[str] = []
+    by_presenter: dict[str, list[Topic]] = {}
+    presenters: dict[str, Presenter] = {}
+    for topic in ranked:
+        key = topic.presenter.user_id
+        if key not in by_presenter:
+            order.append(key)
+            by_presenter[key] = []
+            presenters[key] = topic.presenter
+        by_presenter[key].append(topic)
+    sections = tuple(PresenterSection(presenters[k], tuple(by_presenter[k])) for k in order)
+    return Agenda(meeting=meeting, group_name=group_name, ranked=tuple(ranked), sections=sections)
+
+
+def agenda_order(agenda: Agenda) -> list[Topic]:
+    """Topics in the order the agenda shows them (per presenter, best presenter first)."""
+    return [topic for section in agenda.sections for topic in section.topics]
+
+
+def _md_escape_title(title: str) -> str:
+    return title.replace("[", "\\[").replace("]", "\\]")
+
+
+def _md_note(text: str) -> str:
+    return "".join(
+        markdown_link(seg.text, seg.url) if seg.url and seg.text != seg.url else seg.text
+        for seg in segments(text)
+    )
+
+
+def render_markdown(agenda: Agenda, lang: Language = "ja") -> str:
+    """The agenda as Markdown that reads like the group's hand-written Notion page."""
+    lines = [f"# {agenda.title}", "", f"## {t(lang, 'agenda_title')}", ""]
+    lines += [f"> {line}" for line in t(lang, "rules").split("\n")]
+    lines.append("")
+    if not agenda.sections:
+        lines += [t(lang, "no_topics"), ""]
+    for section in agenda.sections:
+        lines += [f"### @{section.presenter.name}", ""]
+        for topic in section.topics:
+            late = t(lang, "late_addition") if topic.late else ""
+            link = f"[{_md_escape_title(topic.title)}]({topic.url})"
+            votes = t(lang, "votes_suffix", votes=topic.votes)
+            lines.append(f"[{topic.tag}] {link} {votes}{late}")
+            lines += [f"{'  ' * note.depth}- {_md_note(note.text)}" for note in topic.notes]
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,1 @@
+"""Safe fetching of link titles and paper metadata for topics and sources."""

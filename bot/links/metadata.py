@@ -1,0 +1,392 @@
+"""Titles, authors and years for links: page metadata, paper-site recognition, the arXiv API."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Final, Protocol
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from bot.links.fetcher import FetchResult
+
+_log = logging.getLogger(__name__)
+
+ARXIV_API: Final = "https://export.arxiv.org/api/query"
+ARXIV_BATCH: Final = 50
+DEFAULT_WORKERS: Final = 32  # 30 slow sources finish in one wave
+
+# Stable notes of LinkMetadata besides the fetcher's error codes.
+NOT_HTML: Final = "not_html"
+NO_TITLE: Final = "no_title"
+ARXIV_NOT_FOUND: Final = "arxiv_not_found"
+INTERNAL_ERROR: Final = "internal_error"
+
+_ATOM: Final = {"atom": "http://www.w3.org/2005/Atom"}
+_PARSE_CHUNK: Final = 64 * 1024
+_YEAR: Final = re.compile(r"\b(1[89]\d{2}|2\d{3})\b")
+
+_ARXIV_ID: Final = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
+_ARXIV_PATH: Final = re.compile(rf"/(?:abs|pdf|html|format|ps)/{_ARXIV_ID}(?:\.pdf)?(?:/.*)?")
+_ARXIV_LABEL: Final = re.compile(rf"arxiv:\s*{_ARXIV_ID}", re.IGNORECASE)
+_ARXIV_HOSTS: Final = frozenset({"arxiv.org", "export.arxiv.org"})
+
+
+@dataclass(frozen=True, slots=True)
+class LinkMetadata:
+    """What the bot knows about one link; ``ok`` means a title was found.
+
+    ``note`` is a stable code explaining a failure (``timeout``, ``private_address``,
+    ``no_title``, ...); callers fall back to the URL as label.
+    """
+
+    url: str
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    is_paper: bool = False
+    ok: bool = False
+    note: str | None = None
+
+
+class MetadataCache(Protocol):
+    """Where resolved metadata is kept between runs (a repository, or memory)."""
+
+    def get(self, url: str) -> LinkMetadata | None: ...
+
+    def put(self, meta: LinkMetadata) -> None: ...
+
+
+class Fetcher(Protocol):
+    def fetch(self, url: str) -> FetchResult: ...
+
+
+class MemoryCache:
+    """Thread-safe in-process MetadataCache."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, LinkMetadata] = {}
+        self._lock = threading.Lock()
+
+    def get(self, url: str) -> LinkMetadata | None:
+        with self._lock:
+            return self._items.get(url)
+
+    def put(self, meta: LinkMetadata) -> None:
+        with self._lock:
+            self._items[meta.url] = meta
+
+
+def _collapse(text: str | None) -> str | None:
+    if text is None:
+        return None
+    collapsed = " ".join(text.split())
+    return collapsed or None
+
+
+def _year(text: str | None) -> int | None:
+    match = _YEAR.search(text or "")
+    return int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True, slots=True)
+class PageMetadata:
+    """Metadata found in an HTML document."""
+
+    title: str | None
+    authors: tuple[str, ...]
+    year: int | None
+
+
+class _HeadParser(HTMLParser):
+    """Collects ``<meta>`` titles, Highwire ``citation_*`` tags and the first ``<title>``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)  # entities in text and attributes unescaped
+        self.meta: dict[str, str] = {}
+        self.authors: list[str] = []
+        self.title_parts: list[str] = []
+        self.in_title = False
+        self.title_done = False
+        self.svg_depth = 0  # an inline icon's <title> is not the page's
+        self.head_done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta":
+            values = {k.lower(): v for k, v in attrs if v is not None}
+            key = (values.get("property") or values.get("name") or "").strip().lower()
+            content = values.get("content")
+            if key and content is not None:
+                if key == "citation_author":
+                    if (author := _collapse(content)) is not None:
+                        self.authors.append(author)
+                else:
+                    self.meta.setdefault(key, content)
+        elif tag == "svg":
+            self.svg_depth += 1
+        elif tag == "title" and not self.title_done and not self.svg_depth:
+            self.in_title = True
+        elif tag == "body":
+            self.head_done = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self.svg_depth = max(0, self.svg_depth - 1)
+        elif tag == "title" and self.in_title:
+            self.in_title = False
+            self.title_done = True
+        elif tag == "head":
+            self.head_done = True
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title_parts.append(data)
+
+
+def parse_page(html: str) -> PageMetadata:
+    """Title (``og:title``, ``twitter:title``, ``citation_title``, ``<title>``), authors, year.
+
+    Parsing stops after the head; markup the stdlib parser chokes on keeps what was
+    found before it.
+    """
+    parser = _HeadParser()
+    try:
+        for start in range(0, len(html), _PARSE_CHUNK):
+            parser.feed(html[start : start + _PARSE_CHUNK])
+            if parser.head_done and (parser.meta or parser.title_done):
+                break
+        parser.close()
+    except Exception:  # html.parser has raised on hostile markup in past releases
+        _log.debug("link_html_parse_stopped", exc_info=True)
+    meta = parser.meta
+    title = None
+    for key in ("og:title", "twitter:title", "citation_title"):
+        title = _collapse(meta.get(key))
+        if title is not None:
+            break
+    if title is None:
+        title = _collapse("".join(parser.title_parts))
+    year = None
+    for key in ("citation_publication_date", "citation_date", "citation_year", "dc.date"):
+        year = _year(meta.get(key))
+        if year is not None:
+            break
+    return PageMetadata(title, tuple(dict.fromkeys(parser.authors)), year)
+
+
+def extract_title(html: str) -> str | None:
+    """The page title: ``og:title``, ``twitter:title``, ``citation_title``, then ``<title>``."""
+    return parse_page(html).title
+
+
+def arxiv_id(url: str) -> str | None:
+    """The arXiv identifier (without version) of an arXiv URL or ``arXiv:`` label."""
+    text = url.strip()
+    label = _ARXIV_LABEL.fullmatch(text)
+    if label is not None:
+        return label.group("id")
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in {"http", "https"} or host not in _ARXIV_HOSTS:
+        return None
+    match = _ARXIV_PATH.fullmatch(parts.path)
+    return match.group("id") if match else None
+
+
+def _path_kind(host: str, path: str, query: str) -> str | None:
+    if host == "openreview.net":
+        has_id = bool(parse_qs(query).get("id"))
+        return "openreview" if path.rstrip("/") in {"/forum", "/pdf"} and has_id else None
+    if host == "aclanthology.org":
+        return "acl_anthology" if path.strip("/") else None
+    if host == "aclweb.org":
+        return "acl_anthology" if path.startswith("/anthology/") else None
+    if host in {"doi.org", "dx.doi.org"}:
+        return "doi" if path.startswith("/10.") else None
+    if host in {"proceedings.neurips.cc", "papers.nips.cc"}:
+        return "neurips" if path.startswith("/paper") else None
+    if host == "proceedings.mlr.press":
+        return "pmlr" if re.match(r"/v\d+/.", path) else None
+    if host == "openaccess.thecvf.com":
+        return "cvf" if path.startswith("/content") else None
+    if host == "ojs.aaai.org":
+        return "aaai" if "/article/" in path else None
+    if host == "dl.acm.org":
+        return "acm" if path.startswith("/doi/") else None
+    if host == "ieeexplore.ieee.org":
+        return "ieee" if re.match(r"/(?:abstract/)?document/\d+", path) else None
+    if host == "ijcai.org":
+        return "ijcai" if path.startswith("/proceedings/") else None
+    return None
+
+
+def paper_kind(url: str) -> str | None:
+    """Which paper site ``url`` points into (``arxiv``, ``openreview``, ``doi``, ...)."""
+    if arxiv_id(url) is not None:
+        return "arxiv"
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in {"http", "https"}:
+        return None
+    return _path_kind(host, parts.path, parts.query)
+
+
+@dataclass(frozen=True, slots=True)
+class ArxivEntry:
+    """One paper from an arXiv API answer."""
+
+    arxiv_id: str
+    title: str
+    authors: tuple[str, ...]
+    year: int | None
+
+
+def parse_arxiv_feed(feed: str) -> dict[str, ArxivEntry]:
+    """Entries of an arXiv API Atom answer by version-less id; error entries skipped."""
+    if "<!DOCTYPE" in feed or "<!ENTITY" in feed:
+        return {}  # the API never sends them; entity tricks are not worth parsing
+    try:
+        root = ET.fromstring(feed)
+    except ET.ParseError:
+        return {}
+    entries: dict[str, ArxivEntry] = {}
+    for entry in root.findall("atom:entry", _ATOM):
+        identifier = arxiv_id(entry.findtext("atom:id", default="", namespaces=_ATOM))
+        title = _collapse(entry.findtext("atom:title", default=None, namespaces=_ATOM))
+        if identifier is None or title is None:
+            continue
+        names = (
+            _collapse(author.findtext("atom:name", default=None, namespaces=_ATOM))
+            for author in entry.findall("atom:author", _ATOM)
+        )
+        published = entry.findtext("atom:published", default=None, namespaces=_ATOM)
+        entries[identifier] = ArxivEntry(
+            identifier, title, tuple(n for n in names if n), _year(published)
+        )
+    return entries
+
+
+class LinkResolver:
+    """Resolves links to LinkMetadata through a fetcher, the arXiv API and a cache."""
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        *,
+        cache: MetadataCache | None = None,
+        arxiv_api: str = ARXIV_API,
+        max_workers: int = DEFAULT_WORKERS,
+    ) -> None:
+        self._fetcher = fetcher
+        self._cache = cache
+        self._arxiv_api = httpx.URL(arxiv_api)
+        self._max_workers = max_workers
+
+    def resolve(self, url: str) -> LinkMetadata:
+        """Metadata for one link; failures come back with ``ok=False`` and a note."""
+        cached = self._cache.get(url) if self._cache is not None else None
+        if cached is not None:
+            return cached
+        aid = arxiv_id(url)
+        meta = self._guarded_arxiv({url: aid})[url] if aid else self._guarded_page(url)
+        if meta.ok and self._cache is not None:
+            self._cache.put(meta)
+        return meta
+
+    def resolve_many(self, urls: Iterable[str]) -> dict[str, LinkMetadata]:
+        """Metadata for each distinct link, fetched concurrently; arXiv ids are batched."""
+        unique = list(dict.fromkeys(urls))
+        found: dict[str, LinkMetadata] = {}
+        pending: list[str] = []
+        for url in unique:
+            cached = self._cache.get(url) if self._cache is not None else None
+            if cached is not None:
+                found[url] = cached
+            else:
+                pending.append(url)
+        arxiv = {url: aid for url in pending if (aid := arxiv_id(url)) is not None}
+        pages = [url for url in pending if url not in arxiv]
+        batches = [
+            dict(list(arxiv.items())[i : i + ARXIV_BATCH])
+            for i in range(0, len(arxiv), ARXIV_BATCH)
+        ]
+        if pending:
+            workers = max(1, min(self._max_workers, len(pages) + len(batches)))
+            with ThreadPoolExecutor(workers, thread_name_prefix="link-resolve") as pool:
+                batch_jobs = [pool.submit(self._guarded_arxiv, batch) for batch in batches]
+                page_jobs = [pool.submit(self._guarded_page, url) for url in pages]
+                for job in batch_jobs:
+                    found.update(job.result())
+                for url, page_job in zip(pages, page_jobs, strict=True):
+                    found[url] = page_job.result()
+        for url in pending:
+            if found[url].ok and self._cache is not None:
+                self._cache.put(found[url])
+        return {url: found[url] for url in unique}
+
+    def _guarded_page(self, url: str) -> LinkMetadata:
+        try:
+            return self._page(url)
+        except Exception:  # one bad link must not sink the whole agenda
+            _log.exception("link_resolve_crashed url=%s", url)
+            return LinkMetadata(url, is_paper=paper_kind(url) is not None, note=INTERNAL_ERROR)
+
+    def _guarded_arxiv(self, batch: Mapping[str, str]) -> dict[str, LinkMetadata]:
+        try:
+            return self._arxiv(batch)
+        except Exception:
+            _log.exception("link_resolve_crashed urls=%s", list(batch))
+            return {url: LinkMetadata(url, is_paper=True, note=INTERNAL_ERROR) for url in batch}
+
+    def _page(self, url: str) -> LinkMetadata:
+        is_paper = paper_kind(url) is not None
+        result = self._fetcher.fetch(url)
+        if result.error is not None:
+            return LinkMetadata(url, is_paper=is_paper, note=result.error)
+        if result.text is None:
+            return LinkMetadata(url, is_paper=is_paper, note=NOT_HTML)
+        page = parse_page(result.text)
+        return LinkMetadata(
+            url,
+            title=page.title,
+            authors=page.authors,
+            year=page.year,
+            is_paper=is_paper,
+            ok=page.title is not None,
+            note=None if page.title is not None else NO_TITLE,
+        )
+
+    def _arxiv(self, batch: Mapping[str, str]) -> dict[str, LinkMetadata]:
+        """One API call for a batch of ``url -> arXiv id``."""
+        ids = list(dict.fromkeys(batch.values()))
+        query = self._arxiv_api.copy_merge_params(
+            {"id_list": ",".join(ids), "max_results": str(len(ids))}
+        )
+        result = self._fetcher.fetch(str(query))
+        if result.error is not None or result.text is None:
+            note = result.error or NOT_HTML
+            return {url: LinkMetadata(url, is_paper=True, note=note) for url in batch}
+        entries = parse_arxiv_feed(result.text)
+        resolved: dict[str, LinkMetadata] = {}
+        for url, aid in batch.items():
+            entry = entries.get(aid)
+            if entry is None:
+                resolved[url] = LinkMetadata(url, is_paper=True, note=ARXIV_NOT_FOUND)
+            else:
+                resolved[url] = LinkMetadata(
+                    url, entry.title, entry.authors, entry.year, is_paper=True, ok=True
+                )
+        return resolved

@@ -1,0 +1,1 @@
+"""Notion side of studybot: pure block builders and the publishing adapter."""

@@ -1,0 +1,171 @@
+"""Agenda to Notion blocks, pure: no API calls, and never a text object over the limit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.core.agenda import Agenda
+from bot.core.i18n import Language, t
+from bot.core.markup import segments
+from bot.core.model import Note, Topic
+
+TEXT_LIMIT = 2000  # characters per rich text object (Notion counts UTF-16 units)
+RICH_TEXT_ITEMS = 100  # rich text objects per array
+
+Block = dict[str, Any]
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Cut ``text`` into pieces of at most ``limit`` UTF-16 units, losing nothing."""
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in text:
+        width = 2 if ord(char) > 0xFFFF else 1
+        if size + width > limit:
+            pieces.append("".join(current))
+            current, size = [], 0
+        current.append(char)
+        size += width
+    if current or not pieces:
+        pieces.append("".join(current))
+    return pieces
+
+
+def text(content: str, url: str | None = None, *, bold: bool = False) -> list[Block]:
+    """Rich text objects for ``content``, split at the limit, linked when ``url`` is set."""
+    objects: list[Block] = []
+    for piece in split_text(content):
+        body: Block = {"content": piece}
+        if url:
+            body["link"] = {"url": url}
+        item: Block = {"type": "text", "text": body}
+        if bold:
+            item["annotations"] = {"bold": True}
+        objects.append(item)
+    return objects
+
+
+def _note_rich_text(note: Note) -> list[Block]:
+    rich: list[Block] = []
+    for seg in segments(note.text):
+        rich += text(seg.text, seg.url)
+    return rich
+
+
+def _chunks(rich: list[Block]) -> list[list[Block]]:
+    return [rich[i : i + RICH_TEXT_ITEMS] for i in range(0, len(rich), RICH_TEXT_ITEMS)] or [[]]
+
+
+def _bullets(notes: tuple[Note, ...]) -> list[Block]:
+    """Notes to nested bulleted list items; a deeper note becomes a child of the one above."""
+    roots: list[Block] = []
+    stack: list[tuple[int, Block]] = []
+    for note in notes:
+        for rich in _chunks(_note_rich_text(note)):
+            block: Block = {
+                "object": "block",
+                "type": "bulleted_list_item",
+                "bulleted_list_item": {"rich_text": rich},
+            }
+            while stack and stack[-1][0] >= note.depth:
+                stack.pop()
+            if stack:
+                parent = stack[-1][1]["bulleted_list_item"]
+                parent.setdefault("children", []).append(block)
+            else:
+                roots.append(block)
+            stack.append((note.depth, block))
+    return roots
+
+
+def topic_blocks(topic: Topic, lang: Language = "ja") -> list[Block]:
+    """A topic: ``[tag] `` + the linked title + the vote count, then its notes as bullets."""
+    late = t(lang, "late_addition") if topic.late else ""
+    rich = text(f"[{topic.tag}] ")
+    rich += text(topic.title, topic.url)
+    rich += text(f"  {t(lang, 'votes_suffix', votes=topic.votes)}{late}")
+    paragraph: Block = {
+        "object": "block",
+        "type": "paragraph",
+        "paragraph": {"rich_text": rich},
+    }
+    return [paragraph, *_bullets(topic.notes)]
+
+
+def presenter_heading(name: str, notion_user_id: str | None) -> Block:
+    if notion_user_id:
+        rich: list[Block] = [
+            {"type": "mention", "mention": {"type": "user", "user": {"id": notion_user_id}}}
+        ]
+    else:
+        rich = text(f"@{name}")
+    return {"object": "block", "type": "heading_3", "heading_3": {"rich_text": rich}}
+
+
+def agenda_blocks(
+    agenda: Agenda,
+    lang: Language = "ja",
+    notion_users: Mapping[str, str] | None = None,
+) -> list[Block]:
+    """The page body, shaped like the group's page: heading, rules, presenters, topics.
+
+    ``notion_users`` maps Slack user ids to Notion user ids for presenter mentions.
+    """
+    users = notion_users or {}
+    blocks: list[Block] = [
+        {
+            "object": "block",
+            "type": "heading_2",
+            "heading_2": {"rich_text": text(t(lang, "agenda_title"))},
+        },
+        {
+            "object": "block",
+            "type": "callout",
+            "callout": {"rich_text": text(t(lang, "rules")), "icon": {"emoji": "📌"}},
+        },
+    ]
+    if not agenda.sections:
+        blocks.append(
+            {
+                "object": "block",
+                "type": "paragraph",
+                "paragraph": {"rich_text": text(t(lang, "no_topics"))},
+            }
+        )
+    for section in agenda.sections:
+        presenter = section.presenter
+        blocks.append(presenter_heading(presenter.name, users.get(presenter.user_id)))
+        for topic in section.topics:
+            blocks += topic_blocks(topic, lang)
+    return blocks
+
+
+def page_properties(
+    title_property: str, date_property: str | None, agenda: Agenda
+) -> dict[str, Any]:
+    """Properties of the agenda page: the title, and the meeting date when there is one."""
+    props: dict[str, Any] = {title_property: {"title": text(agenda.title)}}
+    if date_property:
+        props[date_property] = {"date": {"start": agenda.meeting.isoformat()}}
+    return props
+
+
+def plain_text(blocks: list[Block]) -> str:
+    """All text of a block tree in order (tests and previews use it)."""
+    out: list[str] = []
+    for block in blocks:
+        body = block[block["type"]]
+        out.append(
+            "".join(
+                item["text"]["content"] if item["type"] == "text" else "@mention"
+                for item in body.get("rich_text", [])
+            )
+        )
+        out.append(plain_text(body.get("children", [])))
+    return "\n".join(part for part in out if part)

@@ -1,0 +1,225 @@
+"""Submitting, editing and withdrawing topics: the rules of PRODUCT.md section 3."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from bot.core.i18n import Language, t
+from bot.core.model import NewTopic, Presenter, Topic, TopicStatus
+from bot.core.submission import Draft, Problem, parse_submission, validate
+from bot.core.tags import TagSet
+from bot.core.urls import clean_url, normalize_url
+from bot.core.weeks import Cycle, assign_meeting
+from bot.store import DuplicateSourceError, Repository
+
+log = logging.getLogger(__name__)
+
+Target = Literal["auto", "this", "next"]
+
+
+class SourceMeta(Protocol):
+    """What a link lookup tells about a source (``bot.links`` provides it)."""
+
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def authors(self) -> tuple[str, ...]: ...
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def is_paper(self) -> bool: ...
+    @property
+    def ok(self) -> bool: ...
+
+
+class SourceLookup(Protocol):
+    """Fetches a source's metadata safely; never raises for network problems."""
+
+    def resolve(self, url: str) -> SourceMeta: ...
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The result of a submission: the stored topic, or the problems; hints either way."""
+
+    topic: Topic | None
+    problems: tuple[Problem, ...] = ()
+    hints: tuple[str, ...] = ()
+    text: str = ""
+    paper: str | None = None
+    duplicate_of: Topic | None = field(default=None)
+
+    @property
+    def accepted(self) -> bool:
+        return self.topic is not None
+
+
+class TopicService:
+    """Turns what a member typed into a stored topic, or says exactly what to fix."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        cycle: Cycle,
+        *,
+        tags: TagSet | None = None,
+        lang: Language = "ja",
+        lookup: SourceLookup | None = None,
+        is_paper_url: Callable[[str], bool] | None = None,
+        strict_paper_links: bool = False,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        self.repo = repo
+        self.cycle = cycle
+        self.tags = tags or TagSet()
+        self.lang: Language = lang
+        self.lookup = lookup
+        self.is_paper_url = is_paper_url
+        self.strict_paper_links = strict_paper_links
+        self.clock = clock
+
+    def problem_text(self, problem: Problem) -> str:
+        return t(self.lang, problem.code, tags=" ".join(self.tags.names), **problem.params)
+
+    def submit_text(self, presenter: Presenter, text: str, *, target: Target = "auto") -> Outcome:
+        """A `/topic TEXT` submission."""
+        return self.submit_draft(presenter, parse_submission(text, self.tags), text, target=target)
+
+    def submit_draft(
+        self, presenter: Presenter, draft: Draft, text: str, *, target: Target = "auto"
+    ) -> Outcome:
+        """Validate, complete (title, paper check), place in a meeting and store."""
+        problems = validate(draft)
+        if problems or draft.url is None or draft.tag is None:
+            return Outcome(None, tuple(problems), text=text)
+        hints: list[str] = []
+        title, paper = draft.title, None
+        meta = self._meta(draft.url) if (not title or draft.tag == "論文") else None
+        if meta is not None and meta.ok and meta.title:
+            paper = _paper_line(meta) if meta.is_paper else None
+            title = title or meta.title[:200]
+        if not title:
+            title = clean_url(draft.url)[:200]
+            hints.append(t(self.lang, "title_fallback"))
+        if draft.tag == "論文" and not self._looks_like_paper(draft.url, meta):
+            if self.strict_paper_links:
+                return Outcome(None, (Problem("not_a_paper"),), text=text)
+            hints.append(t(self.lang, "not_a_paper"))
+        now = self.clock()
+        assignment = assign_meeting(now, self.cycle)
+        meeting = assignment.meeting
+        late = assignment.late
+        if target == "next":
+            meeting, late = self.cycle.following(meeting), False
+        new = NewTopic(
+            meeting=meeting,
+            tag=draft.tag,
+            title=title,
+            url=clean_url(draft.url),
+            normalized_url=normalize_url(draft.url),
+            presenter=presenter,
+            submitted_at=now,
+            notes=draft.notes,
+            late=late,
+        )
+        try:
+            topic = self.repo.add_topic(new)
+        except DuplicateSourceError as error:
+            existing = error.existing
+            problem = Problem(
+                "duplicate_same_meeting",
+                {
+                    "date": existing.meeting.isoformat(),
+                    "name": existing.presenter.name,
+                    "link": existing.url,
+                },
+            )
+            return Outcome(None, (problem,), text=text, duplicate_of=existing)
+        for earlier in self.repo.earlier_topics_with_url(new.normalized_url, before=meeting)[:1]:
+            hints.append(
+                t(
+                    self.lang,
+                    "duplicate_earlier",
+                    date=earlier.meeting.isoformat(),
+                    name=earlier.presenter.name,
+                    votes=earlier.votes,
+                )
+            )
+        log.info("topic_submitted", extra={"topic_id": topic.id, "meeting": str(meeting)})
+        return Outcome(topic, (), tuple(hints), text=text, paper=paper)
+
+    def _meta(self, url: str) -> SourceMeta | None:
+        if self.lookup is None:
+            return None
+        try:
+            return self.lookup.resolve(url)
+        except Exception:  # a lookup must never cost a member their submission
+            log.warning("source_lookup_failed", exc_info=True)
+            return None
+
+    def _looks_like_paper(self, url: str, meta: SourceMeta | None) -> bool:
+        if meta is not None and meta.is_paper:
+            return True
+        return self.is_paper_url(url) if self.is_paper_url else True
+
+    def check_draft(self, draft: Draft, *, exclude_topic: int | None = None) -> list[Problem]:
+        """The rules, plus the same-meeting duplicate check, without any network call."""
+        problems = validate(draft)
+        if problems or draft.url is None:
+            return problems
+        meeting = self.coming_meeting()
+        key = normalize_url(draft.url)
+        for topic in self.repo.topics_for_meeting(meeting):
+            if topic.id != exclude_topic and normalize_url(topic.url) == key:
+                params: dict[str, str | int] = {
+                    "date": topic.meeting.isoformat(),
+                    "name": topic.presenter.name,
+                    "link": topic.url,
+                }
+                return [Problem("duplicate_same_meeting", params)]
+        return []
+
+    def edit(self, topic_id: int, user_id: str, draft: Draft) -> Topic | None:
+        """Change a member's own topic; None if it is not theirs."""
+        topic = self.repo.get_topic(topic_id)
+        if topic.presenter.user_id != user_id or draft.url is None or draft.tag is None:
+            return None
+        return self.repo.update_topic(
+            topic_id,
+            tag=draft.tag,
+            title=draft.title or topic.title,
+            url=clean_url(draft.url),
+            normalized_url=normalize_url(draft.url),
+            notes=draft.notes,
+        )
+
+    def withdraw(self, topic_id: int, user_id: str) -> Topic | None:
+        """Withdraw a member's own topic; its votes stop counting."""
+        topic = self.repo.get_topic(topic_id)
+        if topic.presenter.user_id != user_id or topic.status == TopicStatus.WITHDRAWN:
+            return None
+        self.repo.set_status(topic_id, TopicStatus.WITHDRAWN)
+        return self.repo.get_topic(topic_id)
+
+    def coming_meeting(self) -> dt.date:
+        return assign_meeting(self.clock(), self.cycle).meeting
+
+    def topics_of(self, user_id: str) -> list[Topic]:
+        return self.repo.topics_of_presenter(user_id, self.coming_meeting())
+
+    def meeting_topics(self, meeting: dt.date | None = None) -> list[Topic]:
+        return self.repo.topics_for_meeting(meeting or self.coming_meeting())
+
+
+def _paper_line(meta: SourceMeta) -> str:
+    authors = ", ".join(meta.authors[:3]) + (" et al." if len(meta.authors) > 3 else "")
+    year = f" ({meta.year})" if meta.year else ""
+    return f"{meta.title} — {authors}{year}" if authors else f"{meta.title}{year}"

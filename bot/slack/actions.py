@@ -1,0 +1,84 @@
+"""Buttons on replies and cards: undo, edit, withdraw."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.core.i18n import t
+from bot.slack import ids
+from bot.slack.deps import SlackDeps
+from bot.slack.views import topic_modal
+from bot.store import NotFoundError
+
+
+def register(app: App, *, deps: SlackDeps) -> None:
+    app.action(ids.ACTION_UNDO)(_withdraw(deps, undo=True))
+    app.action(ids.ACTION_WITHDRAW)(_withdraw(deps, undo=False))
+    app.action(ids.ACTION_EDIT)(_edit(deps))
+    app.action(ids.ACTION_OPEN_NOTION)(lambda ack: ack())
+
+
+def _topic_id(body: dict[str, Any]) -> int | None:
+    try:
+        return int(body["actions"][0]["value"])
+    except (KeyError, IndexError, ValueError, TypeError):
+        return None
+
+
+def _withdraw(deps: SlackDeps, *, undo: bool) -> Callable[..., None]:
+    def handle(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        topic_id = _topic_id(body)
+        user_id = str(body["user"]["id"])
+        try:
+            topic = deps.topics.withdraw(topic_id, user_id) if topic_id else None
+        except NotFoundError:
+            topic = None
+        if topic is None:
+            respond(
+                text=t(deps.lang, "not_yours"), response_type="ephemeral", replace_original=False
+            )
+            return
+        if undo:
+            deps.cards.delete(topic)
+        else:
+            deps.cards.refresh(topic.id)
+        key = "undo_done" if undo else "withdraw_done"
+        respond(
+            text=t(deps.lang, key, title=topic.title),
+            response_type="ephemeral",
+            replace_original=True,
+        )
+
+    return handle
+
+
+def _edit(deps: SlackDeps) -> Callable[..., None]:
+    def handle(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        topic_id = _topic_id(body)
+        try:
+            topic = deps.topics.repo.get_topic(topic_id) if topic_id else None
+        except NotFoundError:
+            topic = None
+        if topic is None or topic.presenter.user_id != str(body["user"]["id"]):
+            respond(
+                text=t(deps.lang, "not_yours"), response_type="ephemeral", replace_original=False
+            )
+            return
+        view = topic_modal(
+            deps.lang,
+            deps.topics.tags.names,
+            tag=topic.tag,
+            url=topic.url,
+            title=topic.title,
+            notes=topic.notes,
+            topic_id=topic.id,
+        )
+        client.views_open(trigger_id=str(body["trigger_id"]), view=view)
+
+    return handle

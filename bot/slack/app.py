@@ -1,0 +1,135 @@
+"""The Bolt app, its HTTP server (POST /slack/events, GET /healthz) and Socket Mode."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+
+from bot.core.i18n import t
+from bot.slack import actions, commands, home, modal
+from bot.slack.blocks import escape
+from bot.slack.deps import SlackDeps
+
+log = logging.getLogger(__name__)
+MAX_BODY = 1024 * 1024
+
+
+def create_app(
+    *,
+    token: str,
+    signing_secret: str | None,
+    client: WebClient,
+    deps: SlackDeps,
+    extra: list[Callable[[App], None]] | None = None,
+) -> App:
+    """A Bolt app with every surface registered; token and client passed explicitly."""
+    app = App(
+        token=token,
+        signing_secret=signing_secret,
+        client=client,
+        token_verification_enabled=False,
+        request_verification_enabled=signing_secret is not None,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    for surface in (commands, modal, actions, home):
+        surface.register(app, deps=deps)
+    for register in extra or []:
+        register(app)
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any], respond: Any) -> None:
+        log.error("listener_failed", exc_info=error, extra={"kind": body.get("type")})
+        if body.get("response_url"):
+            typed = str(body.get("text") or "")
+            echo = f"\n```{escape(typed)[:2900]}```" if typed.strip() else ""
+            respond(text=t(deps.lang, "internal_error") + echo, response_type="ephemeral")
+
+    return app
+
+
+class _Handler(BaseHTTPRequestHandler):
+    app: App
+    health: Callable[[], bool]
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def _send(self, status: int, body: bytes, headers: Mapping[str, Any] | None = None) -> None:
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            for item in value if isinstance(value, list | tuple) else [value]:
+                if name.lower() != "content-length":
+                    self.send_header(name, str(item))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        if self.path.split("?")[0] == "/healthz":
+            ok = self.health()
+            body = json.dumps({"ok": ok}).encode()
+            self._send(200 if ok else 503, body, {"Content-Type": "application/json"})
+        else:
+            self._send(404, b"not found", {"Content-Type": "text/plain"})
+
+    def do_POST(self) -> None:
+        if self.path.split("?")[0] != "/slack/events":
+            self._send(404, b"not found", {"Content-Type": "text/plain"})
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self._send(413, b"too large", {"Content-Type": "text/plain"})
+            return
+        raw = self.rfile.read(length).decode("utf-8", errors="replace")
+        request_id = uuid.uuid4().hex[:12]
+        headers: dict[str, str | Sequence[str]] = {k.lower(): [v] for k, v in self.headers.items()}
+        response = self.app.dispatch(
+            BoltRequest(body=raw, headers=headers, context={"request_id": request_id})
+        )
+        log.info(
+            "slack_request",
+            extra={
+                "request_id": request_id,
+                "status": response.status,
+                "retry": self.headers.get("X-Slack-Retry-Num"),
+            },
+        )
+        body = response.body.encode("utf-8") if isinstance(response.body, str) else response.body
+        self._send(response.status, body, dict(response.headers))
+
+
+class HttpServer:
+    """A threaded HTTP server for the Bolt app; start() in a thread, stop() cleanly."""
+
+    def __init__(self, app: App, host: str, port: int, health: Callable[[], bool]) -> None:
+        handler = type("Handler", (_Handler,), {"app": app, "health": staticmethod(health)})
+        self.server = ThreadingHTTPServer((host, port), handler)
+        self.server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    def serve_forever(self) -> None:
+        self.server.serve_forever(poll_interval=0.2)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.serve_forever, name="http", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

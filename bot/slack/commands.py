@@ -1,0 +1,91 @@
+"""The `/topic` slash command: submit inline, open the form, list, preview, help, search."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.core.agenda import compile_agenda
+from bot.core.model import Presenter
+from bot.slack import ids
+from bot.slack.blocks import agenda_blocks
+from bot.slack.deps import SlackDeps
+from bot.slack.views import confirmation, help_blocks, list_blocks, rejection, topic_modal
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, *, deps: SlackDeps) -> None:
+    app.command(ids.COMMAND)(_topic_command(deps))
+
+
+def _topic_command(deps: SlackDeps) -> Callable[..., None]:
+    def handle(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        text = str(command.get("text") or "")
+        word, _, rest = text.strip().partition(" ")
+        user_id = str(command["user_id"])
+        sub = SUBCOMMANDS.get(word.lower()) if word else None
+        if not text.strip():
+            open_form(deps, client, str(command["trigger_id"]), str(command.get("channel_id")))
+        elif sub is not None and (word.lower() != "search" or rest.strip()):
+            sub(deps, respond, user_id, rest.strip())
+        else:
+            presenter = deps.directory.presenter(user_id, command.get("user_name"))
+            submit(deps, respond, presenter, text)
+
+    return handle
+
+
+def open_form(deps: SlackDeps, client: WebClient, trigger_id: str, channel_id: str) -> None:
+    coming = deps.topics.coming_meeting()
+    view = topic_modal(
+        deps.lang,
+        deps.topics.tags.names,
+        channel_id=channel_id,
+        this_week=coming,
+        next_week=deps.topics.cycle.following(coming),
+    )
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def submit(deps: SlackDeps, respond: Respond, presenter: Presenter, text: str) -> None:
+    """Store and post the topic, or tell the member every rule that failed."""
+    outcome = deps.topics.submit_text(presenter, text)
+    if outcome.topic is None:
+        problems = [deps.topics.problem_text(p) for p in outcome.problems]
+        fallback, blocks = rejection(problems, text, deps.lang)
+        respond(text=fallback, blocks=blocks, response_type="ephemeral")
+        return
+    topic = deps.cards.post(outcome.topic)
+    fallback, blocks = confirmation(topic, deps.lang, outcome.hints, outcome.paper)
+    respond(text=fallback, blocks=blocks, response_type="ephemeral")
+
+
+def _help(deps: SlackDeps, respond: Respond, user_id: str, rest: str) -> None:
+    fallback, blocks = help_blocks(deps.lang, deps.topics.tags.names)
+    respond(text=fallback, blocks=blocks, response_type="ephemeral")
+
+
+def _list(deps: SlackDeps, respond: Respond, user_id: str, rest: str) -> None:
+    meeting = deps.topics.coming_meeting()
+    fallback, blocks = list_blocks(deps.topics.topics_of(user_id), deps.lang, meeting)
+    respond(text=fallback, blocks=blocks, response_type="ephemeral")
+
+
+def _agenda(deps: SlackDeps, respond: Respond, user_id: str, rest: str) -> None:
+    meeting = deps.topics.coming_meeting()
+    agenda = compile_agenda(meeting, deps.topics.meeting_topics(meeting), deps.group_name)
+    respond(text=agenda.title, blocks=agenda_blocks(agenda, deps.lang), response_type="ephemeral")
+
+
+SUBCOMMANDS: dict[str, Callable[[SlackDeps, Respond, str, str], None]] = {
+    "help": _help,
+    "ヘルプ": _help,
+    "list": _list,
+    "agenda": _agenda,
+}

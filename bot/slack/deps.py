@@ -1,0 +1,22 @@
+"""What the Slack listeners need, handed to each surface's register() in one value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.i18n import Language
+from bot.services.topics import TopicService
+from bot.slack.cards import Cards
+from bot.slack.client import Directory
+
+
+@dataclass
+class SlackDeps:
+    """The services and adapters the Slack surfaces close over."""
+
+    topics: TopicService
+    cards: Cards
+    directory: Directory
+    lang: Language
+    channel: str
+    group_name: str = "機械学習勉強会"

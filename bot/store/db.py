@@ -1,0 +1,165 @@
+"""Engine creation, start-up migrations and sessions for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Arbitrary constant shared by every replica: serialises concurrent start-up migrations.
+_PG_MIGRATION_LOCK = 0x5743_5442
+
+
+class Database:
+    """An engine plus its session factory; dispose it (or use ``with``) when done."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.engine.dialect.name
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.dispose()
+
+
+def open_database(url: str) -> Database:
+    """Connect to ``url``, bring the schema to the newest revision and return the database."""
+    engine = create_db_engine(url)
+    try:
+        _upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine)
+
+
+def migration_state(url: str) -> tuple[str | None, str]:
+    """Return ``(current revision or None, head revision)`` without changing anything."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    if head is None:  # pragma: no cover - the package always ships a revision
+        raise RuntimeError("no migration found in " + str(MIGRATIONS_DIR))
+    parsed = _normalise_url(url)
+    path = _sqlite_file(parsed)
+    if path is not None and not path.exists():
+        return None, head  # do not create an empty file just to look at it
+    engine = create_db_engine(url, create_dirs=False)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision(), head
+    finally:
+        engine.dispose()
+
+
+def create_db_engine(url: str, *, create_dirs: bool = True) -> Engine:
+    """Create a configured engine (SQLite pragmas, psycopg driver) without migrating."""
+    parsed = _normalise_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, create_dirs=create_dirs)
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _normalise_url(url: str) -> URL:
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    database = url.database
+    if (
+        url.get_backend_name() != "sqlite"
+        or not database
+        or database == ":memory:"
+        or database.startswith("file:")
+    ):
+        return None
+    return Path(database)
+
+
+def _sqlite_engine(url: URL, *, create_dirs: bool) -> Engine:
+    path = _sqlite_file(url)
+    if path is not None and create_dirs:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):  # pragma: no cover
+        raise TypeError("expected a sqlite3 connection")
+    # Let SQLAlchemy emit BEGIN itself (see _sqlite_on_begin) instead of the driver.
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
+    _enable_wal(dbapi_connection)
+
+
+def _enable_wal(dbapi_connection: sqlite3.Connection) -> None:
+    # WAL is persistent, so only the first connection to a new file switches it. That
+    # switch needs an exclusive lock and SQLite may report "locked" at once instead of
+    # waiting when several processes open a new file together: retry for a while.
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            mode = dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode in ("wal", "memory"):
+                return
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    # IMMEDIATE takes the write lock up front, so a read-then-write transaction waits
+    # for the busy timeout instead of failing with SQLITE_BUSY on lock upgrade.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def _upgrade(engine: Engine) -> None:
+    config = _alembic_config()
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")

@@ -1,0 +1,517 @@
+"""The repository: one short transaction per method, frozen values in and out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Select, and_, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core.model import Meeting, NewTopic, Note, Topic, TopicStatus
+from bot.store.convert import (
+    check_emoji,
+    dump_notes,
+    escape_like,
+    fold,
+    join_emojis,
+    link_meta_values,
+    require_aware,
+    search_text,
+    split_emojis,
+    to_link_meta,
+    to_meeting,
+    to_publication,
+    to_topic,
+)
+from bot.store.db import Database
+from bot.store.models import (
+    Base,
+    JobRunRow,
+    LinkCacheRow,
+    MeetingRow,
+    ProcessedEventRow,
+    PublicationRow,
+    TopicRow,
+    VoteRow,
+)
+from bot.store.records import (
+    UNSET,
+    DuplicateSourceError,
+    LinkMeta,
+    NotFoundError,
+    Publication,
+    PublicationState,
+    PublicationTarget,
+    TopicSource,
+    Unset,
+    as_source,
+    as_state,
+    as_target,
+)
+
+_VOTES = (
+    select(func.count())
+    .where(VoteRow.topic_id == TopicRow.id)
+    .correlate(TopicRow)
+    .scalar_subquery()
+    .label("votes")
+)
+_OPEN = TopicRow.status != TopicStatus.WITHDRAWN.value
+_CHRONO = (TopicRow.meeting_date, TopicRow.submitted_at, TopicRow.id)
+
+
+def utc_now() -> dt.datetime:
+    """The default clock."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Repository:
+    """Typed persistence operations used by the services."""
+
+    def __init__(self, database: Database, *, clock: Callable[[], dt.datetime] = utc_now) -> None:
+        self._sessions: sessionmaker[Session] = database.sessions
+        self._clock = clock
+
+    # -- meetings ---------------------------------------------------------------
+
+    def ensure_meeting(self, date: dt.date) -> Meeting:
+        """Create the meeting row if missing and return it."""
+        with self._sessions.begin() as s:
+            return to_meeting(self._ensure_meeting(s, date))
+
+    def get_meeting(self, date: dt.date) -> Meeting | None:
+        """The meeting of ``date``, if any topic or skip ever created it."""
+        with self._sessions.begin() as s:
+            row = s.get(MeetingRow, date)
+            return None if row is None else to_meeting(row)
+
+    def set_skipped(self, date: dt.date, skipped: bool, reason: str | None = None) -> Meeting:
+        """Mark a meeting skipped (with a reason) or held again."""
+        with self._sessions.begin() as s:
+            row = self._ensure_meeting(s, date)
+            row.skipped = skipped
+            row.skip_reason = reason if skipped else None
+            return to_meeting(row)
+
+    def skipped_dates(self) -> set[dt.date]:
+        """Every meeting date marked skipped."""
+        with self._sessions.begin() as s:
+            return set(s.scalars(select(MeetingRow.date).where(MeetingRow.skipped)))
+
+    def meeting_dates(self) -> list[dt.date]:
+        """Every known meeting date, oldest first."""
+        with self._sessions.begin() as s:
+            return list(s.scalars(select(MeetingRow.date).order_by(MeetingRow.date)))
+
+    # -- topics -----------------------------------------------------------------
+
+    def add_topic(self, new: NewTopic, source: TopicSource = "slack") -> Topic:
+        """Store a submission; refuse a second open topic with the same source per meeting."""
+        now = self._clock()
+        with self._sessions.begin() as s:
+            self._lock_meeting(s, new.meeting)
+            self._refuse_duplicate(s, new.meeting, new.normalized_url)
+            row = TopicRow(
+                meeting_date=new.meeting,
+                tag=new.tag,
+                title=new.title,
+                url=new.url,
+                normalized_url=new.normalized_url,
+                notes=dump_notes(new.notes),
+                presenter_id=new.presenter.user_id,
+                presenter_name=new.presenter.name,
+                presenter_email=new.presenter.email,
+                submitted_at=require_aware(new.submitted_at),
+                status=TopicStatus.ACTIVE.value,
+                late=new.late,
+                source=as_source(source),
+                updated_at=now,
+            )
+            row.search_text = search_text(row)
+            s.add(row)
+            s.flush()
+            return to_topic(row, votes=0)
+
+    def get_topic(self, topic_id: int) -> Topic:
+        """The topic with this id, whatever its status."""
+        with self._sessions.begin() as s:
+            return self._topic(s, topic_id)
+
+    def topics_for_meeting(self, date: dt.date, include_withdrawn: bool = False) -> list[Topic]:
+        """The meeting's topics in submission order, with their vote counts."""
+        query = _topics().where(TopicRow.meeting_date == date)
+        if not include_withdrawn:
+            query = query.where(_OPEN)
+        return self._fetch(query.order_by(TopicRow.submitted_at, TopicRow.id))
+
+    def topics_of_presenter(
+        self, user_id: str, meeting: dt.date | None = None, *, include_withdrawn: bool = False
+    ) -> list[Topic]:
+        """A member's topics, newest meeting first."""
+        query = _topics().where(TopicRow.presenter_id == user_id)
+        if meeting is not None:
+            query = query.where(TopicRow.meeting_date == meeting)
+        if not include_withdrawn:
+            query = query.where(_OPEN)
+        return self._fetch(
+            query.order_by(TopicRow.meeting_date.desc(), TopicRow.submitted_at, TopicRow.id)
+        )
+
+    def update_topic(
+        self,
+        topic_id: int,
+        *,
+        tag: str | None = None,
+        title: str | None = None,
+        url: str | None = None,
+        normalized_url: str | None = None,
+        notes: Sequence[Note] | None = None,
+        meeting: dt.date | None = None,
+    ) -> Topic:
+        """Change the given fields; ``url`` must come with its ``normalized_url``."""
+        if url is not None and normalized_url is None:
+            raise ValueError("url changed without its normalized_url")
+        with self._sessions.begin() as s:
+            row = self._topic_row(s, topic_id, lock=True)
+            date = row.meeting_date if meeting is None else meeting
+            source = row.normalized_url if normalized_url is None else normalized_url
+            self._check_move(s, row, date, source)
+            row.meeting_date, row.normalized_url = date, source
+            row.tag = row.tag if tag is None else tag
+            row.title = row.title if title is None else title
+            row.url = row.url if url is None else url
+            row.notes = row.notes if notes is None else dump_notes(notes)
+            row.search_text = search_text(row)
+            row.updated_at = self._clock()
+            s.flush()
+            return self._topic(s, topic_id)
+
+    def set_status(self, topic_id: int, status: TopicStatus) -> Topic:
+        """Withdraw, restore or mark presented; restoring re-checks the duplicate rule."""
+        with self._sessions.begin() as s:
+            row = self._topic_row(s, topic_id, lock=True)
+            if row.status == TopicStatus.WITHDRAWN.value and status != TopicStatus.WITHDRAWN:
+                self._lock_meeting(s, row.meeting_date)
+                self._refuse_duplicate(s, row.meeting_date, row.normalized_url, row.id)
+            row.status = TopicStatus(status).value
+            row.updated_at = self._clock()
+            s.flush()
+            return self._topic(s, topic_id)
+
+    def set_card(self, topic_id: int, channel: str, ts: str) -> Topic:
+        """Record the channel message (topic card) that members vote on."""
+        with self._sessions.begin() as s:
+            row = self._topic_row(s, topic_id, lock=True)
+            row.card_channel, row.card_ts = channel, ts
+            row.updated_at = self._clock()
+            s.flush()
+            return self._topic(s, topic_id)
+
+    def topic_by_card(self, channel: str, ts: str) -> Topic | None:
+        """The topic whose card is the message ``(channel, ts)``."""
+        query = _topics().where(TopicRow.card_channel == channel, TopicRow.card_ts == ts)
+        found = self._fetch(query)
+        return found[0] if found else None
+
+    def earlier_topics_with_url(self, normalized_url: str, before: dt.date) -> list[Topic]:
+        """Non-withdrawn topics with this source at meetings before ``before``, oldest first."""
+        query = _topics().where(
+            TopicRow.normalized_url == normalized_url, TopicRow.meeting_date < before, _OPEN
+        )
+        return self._fetch(query.order_by(*_CHRONO))
+
+    def move_open_topics(self, from_date: dt.date, to_date: dt.date) -> int:
+        """Move the active topics of one meeting (votes included) to another; return how many."""
+        with self._sessions.begin() as s:
+            self._ensure_meeting(s, to_date)
+            moved = s.execute(
+                update(TopicRow)
+                .where(
+                    TopicRow.meeting_date == from_date,
+                    TopicRow.status == TopicStatus.ACTIVE.value,
+                )
+                .values(meeting_date=to_date, updated_at=self._clock())
+            )
+            return cast(CursorResult[Any], moved).rowcount
+
+    def search(self, words: str, *, limit: int = 10, offset: int = 0) -> tuple[list[Topic], int]:
+        """Topics containing every word (case- and width-insensitive), newest meeting first."""
+        terms = fold(words).split()
+        if not terms:
+            return [], 0
+        match = and_(
+            _OPEN, *(TopicRow.search_text.like(f"%{escape_like(t)}%", escape="\\") for t in terms)
+        )
+        order = (TopicRow.meeting_date.desc(), TopicRow.submitted_at, TopicRow.id)
+        with self._sessions.begin() as s:
+            total = s.scalar(select(func.count()).select_from(TopicRow).where(match)) or 0
+            page = _topics().where(match).order_by(*order).limit(limit).offset(offset)
+            return [to_topic(row, votes) for row, votes in s.execute(page)], total
+
+    def all_topics(
+        self, since: dt.date | None = None, *, include_withdrawn: bool = False
+    ) -> list[Topic]:
+        """Every topic (of meetings on or after ``since``), oldest first, for export."""
+        query = _topics()
+        if since is not None:
+            query = query.where(TopicRow.meeting_date >= since)
+        if not include_withdrawn:
+            query = query.where(_OPEN)
+        return self._fetch(query.order_by(*_CHRONO))
+
+    # -- votes and events -------------------------------------------------------
+
+    def apply_reaction(
+        self, event_id: str, topic_id: int, member_id: str, emoji: str, added: bool
+    ) -> bool:
+        """Apply one reaction event exactly once; False when ``event_id`` was seen before."""
+        check_emoji(emoji)
+        try:
+            with self._sessions.begin() as s:
+                s.add(ProcessedEventRow(event_id=event_id, processed_at=self._clock()))
+                s.flush()  # the primary key refuses a re-delivery, even a concurrent one
+                self._topic_row(s, topic_id)
+                self._change_vote(s, topic_id, member_id, emoji, added)
+        except IntegrityError:
+            return False
+        return True
+
+    def mark_event_processed(self, event_id: str) -> bool:
+        """Record an event without vote effect; False when it was seen before."""
+        try:
+            with self._sessions.begin() as s:
+                s.add(ProcessedEventRow(event_id=event_id, processed_at=self._clock()))
+        except IntegrityError:
+            return False
+        return True
+
+    def forget_events_before(self, cutoff: dt.datetime) -> int:
+        """Drop processed-event ids older than ``cutoff`` (Slack retries for minutes only)."""
+        with self._sessions.begin() as s:
+            gone = s.execute(
+                delete(ProcessedEventRow).where(ProcessedEventRow.processed_at < cutoff)
+            )
+            return cast(CursorResult[Any], gone).rowcount
+
+    def vote_count(self, topic_id: int) -> int:
+        """Number of members currently voting for the topic."""
+        with self._sessions.begin() as s:
+            self._topic_row(s, topic_id)
+            query = select(func.count()).select_from(VoteRow).where(VoteRow.topic_id == topic_id)
+            return s.scalar(query) or 0
+
+    def voters(self, topic_id: int) -> dict[str, frozenset[str]]:
+        """Each voting member with the vote emojis they hold on the topic."""
+        with self._sessions.begin() as s:
+            self._topic_row(s, topic_id)
+            rows = s.scalars(select(VoteRow).where(VoteRow.topic_id == topic_id))
+            return {row.member_id: split_emojis(row.emojis) for row in rows}
+
+    def replace_reactions(
+        self, topic_id: int, held: Mapping[str, Iterable[str]]
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        """Set the topic's votes to exactly ``held``; return (members added, members removed)."""
+        wanted = {m: join_emojis(map(check_emoji, e)) for m, e in held.items()}
+        wanted = {m: e for m, e in wanted.items() if e}
+        with self._sessions.begin() as s:
+            self._topic_row(s, topic_id, lock=True)
+            before = frozenset(
+                s.scalars(select(VoteRow.member_id).where(VoteRow.topic_id == topic_id))
+            )
+            s.execute(
+                delete(VoteRow).where(
+                    VoteRow.topic_id == topic_id, VoteRow.member_id.not_in(list(wanted))
+                )
+            )
+            for member, emojis in wanted.items():
+                values = {"topic_id": topic_id, "member_id": member, "emojis": emojis}
+                _upsert(s, VoteRow, values, keys=("topic_id", "member_id"))
+        return frozenset(wanted) - before, before - frozenset(wanted)
+
+    # -- publications -----------------------------------------------------------
+
+    def claim_publication(
+        self, meeting: dt.date, target: PublicationTarget, owner: str
+    ) -> Publication:
+        """Create the publication record, or return the existing one (check ``claimed_by``)."""
+        now = self._clock()
+        values = {
+            "meeting_date": meeting,
+            "target": as_target(target),
+            "state": "claimed",
+            "progress": 0,
+            "claimed_by": owner,
+            "claimed_at": now,
+            "updated_at": now,
+            "incident_notified": False,
+        }
+        with self._sessions.begin() as s:
+            self._ensure_meeting(s, meeting)
+            _insert_ignore(s, PublicationRow, values)
+            return to_publication(self._publication_row(s, meeting, target))
+
+    def update_publication(
+        self,
+        meeting: dt.date,
+        target: PublicationTarget,
+        *,
+        external_id: str | Unset | None = UNSET,
+        channel: str | Unset | None = UNSET,
+        state: PublicationState | Unset = UNSET,
+        progress: int | Unset = UNSET,
+        last_error: str | Unset | None = UNSET,
+        incident_notified: bool | Unset = UNSET,
+    ) -> Publication:
+        """Change the given fields of a claimed publication."""
+        changes: dict[str, object] = {
+            "external_id": external_id,
+            "channel": channel,
+            "state": state if isinstance(state, Unset) else as_state(state),
+            "progress": progress,
+            "last_error": last_error,
+            "incident_notified": incident_notified,
+        }
+        with self._sessions.begin() as s:
+            row = self._publication_row(s, meeting, target, lock=True)
+            for name, value in changes.items():
+                if value is not UNSET:
+                    setattr(row, name, value)
+            row.updated_at = self._clock()
+            s.flush()
+            return to_publication(row)
+
+    def get_publication(self, meeting: dt.date, target: PublicationTarget) -> Publication | None:
+        """The publication record, if one was claimed."""
+        with self._sessions.begin() as s:
+            try:
+                return to_publication(self._publication_row(s, meeting, target))
+            except NotFoundError:
+                return None
+
+    # -- job runs and link cache ------------------------------------------------
+
+    def claim_job_run(self, job_id: str, run_key: str, owner: str) -> bool:
+        """True for exactly one caller per ``(job_id, run_key)``, across processes."""
+        try:
+            with self._sessions.begin() as s:
+                s.add(
+                    JobRunRow(
+                        job_id=job_id, run_key=run_key, claimed_by=owner, claimed_at=self._clock()
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def get_link_meta(self, url: str) -> LinkMeta | None:
+        """Cached metadata of a normalised URL."""
+        with self._sessions.begin() as s:
+            row = s.get(LinkCacheRow, url)
+            return None if row is None else to_link_meta(row)
+
+    def put_link_meta(self, meta: LinkMeta) -> None:
+        """Insert or replace the cached metadata of ``meta.url``."""
+        with self._sessions.begin() as s:
+            _upsert(s, LinkCacheRow, link_meta_values(meta), keys=("url",))
+
+    # -- helpers ----------------------------------------------------------------
+
+    def _fetch(self, query: Select[TopicRow, int]) -> list[Topic]:
+        with self._sessions.begin() as s:
+            return [to_topic(row, votes) for row, votes in s.execute(query)]
+
+    def _ensure_meeting(self, s: Session, date: dt.date) -> MeetingRow:
+        _insert_ignore(s, MeetingRow, {"date": date, "skipped": False, "created_at": self._clock()})
+        return s.get_one(MeetingRow, date)
+
+    def _lock_meeting(self, s: Session, date: dt.date) -> None:
+        # Serialises submissions per meeting on PostgreSQL, so two concurrent
+        # submissions of one source cannot both pass the duplicate check.
+        self._ensure_meeting(s, date)
+        s.execute(select(MeetingRow.date).where(MeetingRow.date == date).with_for_update())
+
+    def _refuse_duplicate(
+        self, s: Session, date: dt.date, normalized_url: str, exclude_id: int | None = None
+    ) -> None:
+        query = _topics().where(
+            TopicRow.meeting_date == date, TopicRow.normalized_url == normalized_url, _OPEN
+        )
+        if exclude_id is not None:
+            query = query.where(TopicRow.id != exclude_id)
+        found = s.execute(query.order_by(TopicRow.id).limit(1)).first()
+        if found is not None:
+            raise DuplicateSourceError(to_topic(*found))
+
+    def _check_move(self, s: Session, row: TopicRow, date: dt.date, normalized_url: str) -> None:
+        if date == row.meeting_date and normalized_url == row.normalized_url:
+            return
+        self._lock_meeting(s, date)
+        if row.status != TopicStatus.WITHDRAWN.value:
+            self._refuse_duplicate(s, date, normalized_url, row.id)
+
+    def _topic_row(self, s: Session, topic_id: int, *, lock: bool = False) -> TopicRow:
+        row = s.get(TopicRow, topic_id, with_for_update=lock)
+        if row is None:
+            raise NotFoundError(f"no topic {topic_id}")
+        return row
+
+    def _topic(self, s: Session, topic_id: int) -> Topic:
+        found = s.execute(_topics().where(TopicRow.id == topic_id)).first()
+        if found is None:
+            raise NotFoundError(f"no topic {topic_id}")
+        return to_topic(*found)
+
+    def _change_vote(
+        self, s: Session, topic_id: int, member_id: str, emoji: str, added: bool
+    ) -> None:
+        if added:
+            values = {"topic_id": topic_id, "member_id": member_id, "emojis": ""}
+            _insert_ignore(s, VoteRow, values)
+        key = (VoteRow.topic_id == topic_id, VoteRow.member_id == member_id)
+        row = s.scalars(select(VoteRow).where(*key).with_for_update()).one_or_none()
+        if row is None:
+            return
+        held = split_emojis(row.emojis)
+        held = held | {emoji} if added else held - {emoji}
+        if held:
+            row.emojis = join_emojis(held)
+        else:
+            s.delete(row)
+
+    def _publication_row(
+        self, s: Session, meeting: dt.date, target: str, *, lock: bool = False
+    ) -> PublicationRow:
+        query = select(PublicationRow).where(
+            PublicationRow.meeting_date == meeting, PublicationRow.target == target
+        )
+        row = s.scalars(query.with_for_update() if lock else query).one_or_none()
+        if row is None:
+            raise NotFoundError(f"no {target} publication for {meeting.isoformat()}")
+        return row
+
+
+def _topics() -> Select[TopicRow, int]:
+    return select(TopicRow, _VOTES)
+
+
+def _insert_ignore(s: Session, model: type[Base], values: Mapping[str, object]) -> None:
+    """INSERT that silently keeps an existing row with the same key (insert-or-get)."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(postgresql.insert(model).values(dict(values)).on_conflict_do_nothing())
+    else:
+        s.execute(sqlite.insert(model).values(dict(values)).on_conflict_do_nothing())
+
+
+def _upsert(
+    s: Session, model: type[Base], values: Mapping[str, object], *, keys: Sequence[str]
+) -> None:
+    """INSERT, or UPDATE every non-key column of the row with the same key."""
+    stmt = (postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert)(
+        model
+    ).values(dict(values))
+    changes = {name: stmt.excluded[name] for name in values if name not in keys}
+    s.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=changes))

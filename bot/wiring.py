@@ -1,0 +1,144 @@
+"""One wiring place: settings -> store -> services -> Slack adapters -> Bolt app."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.core.tags import TagSet
+from bot.links.fetcher import SafeFetcher
+from bot.links.metadata import LinkMetadata, LinkResolver
+from bot.services.topics import SourceLookup, TopicService, utc_now
+from bot.services.votes import VoteService
+from bot.settings import Settings
+from bot.slack import reactions
+from bot.slack.app import create_app
+from bot.slack.cards import Cards
+from bot.slack.client import Directory, make_client
+from bot.slack.deps import SlackDeps
+from bot.slack.reactions import CoalescingRefresher
+from bot.store import Database, LinkMeta, Repository, open_database
+
+
+@dataclass
+class Runtime:
+    """Everything `studybot run` holds while it runs."""
+
+    settings: Settings
+    database: Database
+    repo: Repository
+    client: WebClient
+    topics: TopicService
+    deps: SlackDeps
+    app: App
+    votes: VoteService
+    refresher: CoalescingRefresher
+
+    def healthy(self) -> bool:
+        try:
+            self.repo.meeting_dates()
+        except Exception:
+            return False
+        return True
+
+    def close(self) -> None:
+        self.refresher.flush()
+        self.database.dispose()
+
+
+def _secret(value: object) -> str | None:
+    get = getattr(value, "get_secret_value", None)
+    return str(get()) if get else None
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    clock: Callable[[], dt.datetime] = utc_now,
+    lookup: Callable[[Repository], SourceLookup] | None = None,
+    card_refresh_interval: float = 2.0,
+) -> Runtime:
+    """Wire the bot from settings; tests call this with fake Slack/Notion URLs."""
+    database = open_database(settings.database_url)
+    repo = Repository(database, clock=clock)
+    token = _secret(settings.slack_bot_token) or ""
+    client = make_client(token, settings.slack_api_url)
+    topics = TopicService(
+        repo,
+        settings.cycle(),
+        tags=TagSet(),
+        lang=settings.language,
+        lookup=lookup(repo) if lookup else None,
+        is_paper_url=_paper_check(),
+        strict_paper_links=settings.strict_paper_links,
+        clock=clock,
+    )
+    channel = settings.study_channel or ""
+    cards = Cards(client, repo, channel, settings.language, settings.vote_emojis[0])
+    directory = Directory(client)
+    refresher = CoalescingRefresher(cards.refresh, interval=card_refresh_interval)
+    votes = VoteService(repo, settings.vote_emojis, directory, on_change=refresher.request)
+    deps = SlackDeps(
+        topics=topics,
+        cards=cards,
+        directory=directory,
+        lang=settings.language,
+        channel=channel,
+        group_name=settings.group_name,
+    )
+    app = create_app(
+        token=token,
+        signing_secret=_secret(settings.slack_signing_secret),
+        client=client,
+        deps=deps,
+        extra=[lambda app: reactions.register(app, votes=votes)],
+    )
+    return Runtime(settings, database, repo, client, topics, deps, app, votes, refresher)
+
+
+class StoreLinkCache:
+    """Link metadata cached in the database, so a source is fetched once."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+
+    def get(self, url: str) -> LinkMetadata | None:
+        meta = self.repo.get_link_meta(url)
+        if meta is None:
+            return None
+        return LinkMetadata(
+            url=meta.url,
+            title=meta.title,
+            authors=meta.authors,
+            year=meta.year,
+            is_paper=meta.is_paper,
+            ok=meta.ok,
+        )
+
+    def put(self, meta: LinkMetadata) -> None:
+        self.repo.put_link_meta(
+            LinkMeta(
+                url=meta.url,
+                title=meta.title,
+                authors=meta.authors,
+                year=meta.year,
+                is_paper=meta.is_paper,
+                ok=meta.ok,
+                fetched_at=dt.datetime.now(dt.UTC),
+            )
+        )
+
+
+def safe_lookup(repo: Repository) -> SourceLookup:
+    """The production link lookup: the safe fetcher, the arXiv API, the database cache."""
+    return LinkResolver(SafeFetcher(), cache=StoreLinkCache(repo))
+
+
+def _paper_check() -> Callable[[str], bool]:
+    from bot.links.metadata import paper_kind
+
+    return lambda url: paper_kind(url) is not None

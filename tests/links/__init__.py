@@ -1,0 +1,1 @@
+"""Tests of safe link fetching and metadata (bot.links)."""
