@@ -34,6 +34,7 @@ class Reaction:
     user: str
     emoji: str
     added: bool
+    event_ts: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,12 @@ class VoteService:
         if topic is None or not self._may_vote(topic, reaction.user):
             return False
         applied = self.repo.apply_reaction(
-            reaction.event_id, topic.id, reaction.user, base_emoji(reaction.emoji), reaction.added
+            reaction.event_id,
+            topic.id,
+            reaction.user,
+            base_emoji(reaction.emoji),
+            reaction.added,
+            reaction.event_ts,
         )
         if applied:
             log.info(

@@ -83,6 +83,7 @@ def register(app: App, *, votes: VoteService) -> None:
             user=str(event.get("user", "")),
             emoji=str(event.get("reaction", "")),
             added=event.get("type") == "reaction_added",
+            event_ts=str(event.get("event_ts") or "") or None,
         )
         if reaction.event_id:
             votes.apply(reaction)

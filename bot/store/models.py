@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -113,6 +114,23 @@ class VoteRow(Base):
     )
     member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     emojis: Mapped[str] = mapped_column(Text)
+
+
+class ReactionMarkRow(Base):
+    """The newest reaction event applied per member, emoji and topic.
+
+    Slack may deliver an add and its removal out of order; an event older than the
+    mark changes nothing, so the last word is Slack's, not the network's.
+    """
+
+    __tablename__ = "reaction_marks"
+
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    emoji: Mapped[str] = mapped_column(String(100), primary_key=True)
+    event_micros: Mapped[int] = mapped_column(BigInteger)
 
 
 class ProcessedEventRow(Base):

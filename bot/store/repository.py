@@ -35,6 +35,7 @@ from bot.store.models import (
     MeetingRow,
     ProcessedEventRow,
     PublicationRow,
+    ReactionMarkRow,
     TopicRow,
     VoteRow,
 )
@@ -61,6 +62,7 @@ _VOTES = (
     .label("votes")
 )
 _OPEN = TopicRow.status != TopicStatus.WITHDRAWN.value
+_LEASE = "lease"
 _CHRONO = (TopicRow.meeting_date, TopicRow.submitted_at, TopicRow.id)
 
 
@@ -266,16 +268,28 @@ class Repository:
     # -- votes and events -------------------------------------------------------
 
     def apply_reaction(
-        self, event_id: str, topic_id: int, member_id: str, emoji: str, added: bool
+        self,
+        event_id: str,
+        topic_id: int,
+        member_id: str,
+        emoji: str,
+        added: bool,
+        event_ts: str | None = None,
     ) -> bool:
-        """Apply one reaction event exactly once; False when ``event_id`` was seen before."""
+        """Apply one reaction event exactly once; False when ``event_id`` was seen before.
+
+        With ``event_ts`` (Slack's event timestamp) an event older than the newest one
+        already applied for the same member, emoji and topic is recorded but changes
+        nothing, so out-of-order delivery cannot leave a removed vote standing.
+        """
         check_emoji(emoji)
         try:
             with self._sessions.begin() as s:
                 s.add(ProcessedEventRow(event_id=event_id, processed_at=self._clock()))
                 s.flush()  # the primary key refuses a re-delivery, even a concurrent one
                 self._topic_row(s, topic_id)
-                self._change_vote(s, topic_id, member_id, emoji, added)
+                if event_ts is None or self._newer(s, topic_id, member_id, emoji, event_ts):
+                    self._change_vote(s, topic_id, member_id, emoji, added)
         except IntegrityError:
             return False
         return True
@@ -407,6 +421,44 @@ class Repository:
             return False
         return True
 
+    def acquire_lease(self, name: str, owner: str, ttl: dt.timedelta) -> bool:
+        """Hold the named lease: free, already ours, or left stale by a crashed holder.
+
+        One conditional UPDATE decides, so of several replicas exactly one wins.
+        """
+        now = self._clock()
+        with self._sessions.begin() as s:
+            _insert_ignore(
+                s,
+                JobRunRow,
+                {"job_id": _LEASE, "run_key": name, "claimed_by": "", "claimed_at": now},
+            )
+            won = s.execute(
+                update(JobRunRow)
+                .where(
+                    JobRunRow.job_id == _LEASE,
+                    JobRunRow.run_key == name,
+                    (JobRunRow.claimed_by == "")
+                    | (JobRunRow.claimed_by == owner)
+                    | (JobRunRow.claimed_at < now - ttl),
+                )
+                .values(claimed_by=owner, claimed_at=now)
+            )
+            return cast(CursorResult[Any], won).rowcount == 1
+
+    def release_lease(self, name: str, owner: str) -> None:
+        """Give the lease back (only its holder can)."""
+        with self._sessions.begin() as s:
+            s.execute(
+                update(JobRunRow)
+                .where(
+                    JobRunRow.job_id == _LEASE,
+                    JobRunRow.run_key == name,
+                    JobRunRow.claimed_by == owner,
+                )
+                .values(claimed_by="")
+            )
+
     def get_link_meta(self, url: str) -> LinkMeta | None:
         """Cached metadata of a normalised URL."""
         with self._sessions.begin() as s:
@@ -465,6 +517,17 @@ class Repository:
             raise NotFoundError(f"no topic {topic_id}")
         return to_topic(*found)
 
+    def _newer(self, s: Session, topic_id: int, member_id: str, emoji: str, event_ts: str) -> bool:
+        """Record ``event_ts`` as the newest for this key unless a newer one is there."""
+        micros = _micros(event_ts)
+        key = {"topic_id": topic_id, "member_id": member_id, "emoji": emoji}
+        _insert_ignore(s, ReactionMarkRow, {**key, "event_micros": -1})
+        row = s.scalars(select(ReactionMarkRow).filter_by(**key).with_for_update()).one()
+        if row.event_micros > micros:
+            return False
+        row.event_micros = micros
+        return True
+
     def _change_vote(
         self, s: Session, topic_id: int, member_id: str, emoji: str, added: bool
     ) -> None:
@@ -492,6 +555,15 @@ class Repository:
         if row is None:
             raise NotFoundError(f"no {target} publication for {meeting.isoformat()}")
         return row
+
+
+def _micros(event_ts: str) -> int:
+    """Slack's ``1700000000.000100`` as integer microseconds (0 if unreadable)."""
+    seconds, _, fraction = event_ts.partition(".")
+    try:
+        return int(seconds) * 1_000_000 + int((fraction + "000000")[:6])
+    except ValueError:
+        return 0
 
 
 def _topics() -> Select[TopicRow, int]:

@@ -154,7 +154,27 @@ def test_reconciliation_restores_missed_events(tmp_path: Path, slack: FakeSlack)
         assert len(delivered) < len(script)
         for event_id, event in delivered:
             bot.event(event, event_id)
-        time.sleep(0.5)
+        # Wait until every delivered event has landed (listeners run after the ack).
+        seen = {t.id: set() for t in topics}  # type: dict[int, set[tuple[str, str]]]
+        by_ts = {t.card_ts: t for t in topics}
+        for _, event in delivered:
+            item = event["item"]
+            topic = by_ts[item["ts"]]  # type: ignore[index]
+            key = (str(event["user"]), str(event["reaction"]))
+            (seen[topic.id].add if event["type"] == "reaction_added" else seen[topic.id].discard)(
+                key
+            )
+
+        def landed() -> bool:
+            for topic in topics:
+                voters = {
+                    u for u, _ in seen[topic.id] if u not in (topic.presenter.user_id, BOT_USER)
+                }
+                if bot.runtime.repo.vote_count(topic.id) != len(voters):
+                    return False
+            return True
+
+        wait_for(landed, timeout=15)
         for topic in topics:
             assert topic.card_ts is not None
             slack.set_reactions(CHANNEL, topic.card_ts, truth.reactions(topic))
@@ -184,3 +204,17 @@ def test_burst_of_fifty_votes_makes_few_card_updates(tmp_path: Path, slack: Fake
         assert 1 <= len(updates) <= 5
         assert slack.rate_limited["chat.update"] == 0
         assert "現在 50 票" in str(slack.message(CHANNEL, str(topic.card_ts)))
+
+
+def test_out_of_order_add_and_remove_end_as_slack_says(tmp_path: Path, slack: FakeSlack) -> None:
+    with running_bot(tmp_path, slack=slack) as bot:
+        (topic,) = _topics(bot, 1)
+        voter = MEMBERS[3]
+        # The removal (newer) overtakes the add (older) on the network.
+        bot.event(_event(topic, voter, "+1", False, 20), "EvRemove")
+        time.sleep(0.2)
+        bot.event(_event(topic, voter, "+1", True, 10), "EvAdd")
+        time.sleep(0.3)
+        assert bot.runtime.repo.vote_count(topic.id) == 0
+        bot.event(_event(topic, voter, "+1", True, 30), "EvAddAgain")
+        wait_for(lambda: bot.runtime.repo.vote_count(topic.id) == 1)
