@@ -1,0 +1,1 @@
+"""The archive: importing past agenda pages, exporting them, and searching past topics."""

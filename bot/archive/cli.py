@@ -1,0 +1,154 @@
+"""`studybot import FILE...` and `studybot export`: the archive on the command line."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from bot.archive.messages import t
+from bot.core.i18n import Language
+
+if TYPE_CHECKING:
+    from bot.archive.importer import FileReport, ImportReport
+    from bot.settings import Settings
+
+SKIPPED_SHOWN_PER_FILE = 20
+SKIPPED_TEXT_MAX = 80
+
+
+def add_commands(subparsers: Any) -> None:
+    """Add ``import`` and ``export`` to the ``studybot`` sub-command parsers."""
+    importing = subparsers.add_parser(
+        "import", help="import past agenda pages (Notion text export or Markdown)"
+    )
+    importing.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    exporting = subparsers.add_parser("export", help="export the archive as Markdown or CSV")
+    exporting.add_argument("--format", choices=("md", "csv"), default="md")
+    exporting.add_argument(
+        "--since", type=dt.date.fromisoformat, metavar="DATE", help="first meeting YYYY-MM-DD"
+    )
+    exporting.add_argument("--out", type=Path, metavar="FILE", help="write here, not stdout")
+
+
+def _clip(text: str, limit: int = SKIPPED_TEXT_MAX) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def file_summary(report: FileReport, lang: Language) -> str:
+    """One line saying what happened to a file."""
+    if report.error is not None:
+        reason = t(lang, report.error, detail=report.error_detail)
+        return t(lang, "import_failed", error=reason)
+    if report.undated:
+        return t(lang, "import_no_meeting")
+    if not report.meetings:
+        return t(lang, "import_no_topics")
+    parts = []
+    for meeting in report.meetings:
+        part = t(
+            lang,
+            "import_meeting",
+            date=meeting.meeting.isoformat(),
+            imported=meeting.imported,
+            present=meeting.present,
+        )
+        if meeting.votes_restored:
+            part += t(lang, "import_votes", votes=meeting.votes_restored)
+        parts.append(part)
+    return "; ".join(parts)
+
+
+def render_report(report: ImportReport, lang: Language) -> str:
+    """The human summary: per file its meetings and skipped lines, then the totals."""
+    lines: list[str] = []
+    for file in report.files:
+        lines.append(f"{file.path}: {file_summary(file, lang)}")
+        if file.skipped:
+            lines.append("  " + t(lang, "import_lines_skipped", count=len(file.skipped)))
+            for skipped in file.skipped[:SKIPPED_SHOWN_PER_FILE]:
+                reason = t(lang, f"reason_{skipped.reason}")
+                text = _clip(skipped.text)
+                lines.append(
+                    "    "
+                    + t(lang, "import_skipped_line", line=skipped.line, reason=reason, text=text)
+                )
+            if len(file.skipped) > SKIPPED_SHOWN_PER_FILE:
+                more = len(file.skipped) - SKIPPED_SHOWN_PER_FILE
+                lines.append("    " + t(lang, "import_more_skipped", count=more))
+    lines.append(
+        t(
+            lang,
+            "import_total",
+            files=len(report.files),
+            meetings=report.meetings,
+            imported=report.imported,
+            present=report.present,
+            skipped=report.skipped_lines,
+            failed=report.failed,
+        )
+    )
+    return "\n".join(lines) + "\n"
+
+
+def run_import(settings: Settings, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Import every FILE; progress on stderr, the summary on stdout; 1 if a file failed."""
+    from bot.archive.importer import import_files
+    from bot.store import Repository, open_database
+
+    out = out or sys.stdout
+    lang = settings.language
+
+    def progress(index: int, count: int, report: FileReport) -> None:
+        summary = file_summary(report, lang)
+        line = t(
+            lang, "import_progress", index=index, count=count, path=report.path, summary=summary
+        )
+        print(line, file=sys.stderr, flush=True)
+
+    database = open_database(settings.database_url)
+    try:
+        report = import_files(
+            Repository(database), args.files, zone=settings.zone, progress=progress
+        )
+    finally:
+        database.dispose()
+    out.write(render_report(report, lang))
+    return 1 if report.failed else 0
+
+
+def run_export(settings: Settings, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Print the archive (or write it to ``--out``) as Markdown or CSV."""
+    from bot.archive.exporter import export_csv, export_markdown
+    from bot.store import Repository, open_database
+
+    database = open_database(settings.database_url)
+    try:
+        repo = Repository(database)
+        count = len(repo.all_topics(args.since))
+        if args.format == "csv":
+            text = export_csv(repo, args.since)
+        else:
+            text = export_markdown(
+                repo, args.since, lang=settings.language, group_name=settings.group_name
+            )
+    finally:
+        database.dispose()
+    if count == 0:
+        print(t(settings.language, "export_empty"), file=sys.stderr)
+    if args.out is None:
+        (out or sys.stdout).write(text)
+        return 0
+    # A BOM lets Excel, which many organisers open CSV files with, read UTF-8 correctly.
+    encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding=encoding, newline="")
+    except OSError as error:
+        detail = error.strerror or type(error).__name__
+        print(t(settings.language, "export_failed", path=args.out, detail=detail), file=sys.stderr)
+        return 1
+    print(t(settings.language, "export_written", count=count, path=args.out), file=sys.stderr)
+    return 0
