@@ -1,0 +1,696 @@
+"""`studybot doctor`: check the configuration, Slack, Notion, the database and the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import quote
+
+import httpx
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web import SlackResponse
+
+from bot.core.weeks import assign_meeting
+from bot.logs import redact
+from bot.settings import Settings
+from bot.slack.client import make_client
+from bot.slack.manifest import BOT_SCOPES
+
+Language = Literal["ja", "en"]
+Out = Callable[[str], None]
+
+NOTION_VERSION = "2025-09-03"
+# A clock further than this from Slack's makes request signatures and schedules unreliable.
+MAX_CLOCK_SKEW = dt.timedelta(minutes=2)
+MIN_SECRET_LENGTH = 6
+_AUTH_ERRORS = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "not_allowed_token_type",
+    }
+)
+_WEEKDAYS_JA = "月火水木金土日"
+
+_TEXT: dict[str, dict[Language, str]] = {
+    # Check names.
+    "config": {"ja": "設定", "en": "configuration"},
+    "slack_auth": {"ja": "Slack トークン (auth.test)", "en": "Slack token (auth.test)"},
+    "slack_scopes": {"ja": "Slack の権限 (scopes)", "en": "Slack scopes"},
+    "slack_channel": {"ja": "STUDY_CHANNEL への参加", "en": "bot in STUDY_CHANNEL"},
+    "notion_db": {"ja": "Notion データベース", "en": "Notion database"},
+    "notion_title": {"ja": "Notion タイトルプロパティ", "en": "Notion title property"},
+    "notion_date": {"ja": "Notion 日付プロパティ", "en": "Notion date property"},
+    "notion_page": {"ja": "Notion 親ページ", "en": "Notion parent page"},
+    "notion": {"ja": "Notion", "en": "Notion"},
+    "database": {"ja": "データベース (マイグレーション)", "en": "database (migrations)"},
+    "clock": {"ja": "時計とタイムゾーン", "en": "clock and time zone"},
+    # Details and fixes.
+    "config_ok": {"ja": "studybot run に必要な値はそろっています", "en": "ready for studybot run"},
+    "config_fix": {
+        "ja": ".env に設定してください（.env.example と docs/setup.md を参照）",
+        "en": "set it in .env (see .env.example and docs/setup.md)",
+    },
+    "skip_no_token": {
+        "ja": "SLACK_BOT_TOKEN が未設定のため確認しません",
+        "en": "not checked: SLACK_BOT_TOKEN is not set",
+    },
+    "skip_no_auth": {
+        "ja": "トークンが使えないため確認しません",
+        "en": "not checked: the token does not work",
+    },
+    "skip_no_channel": {
+        "ja": "STUDY_CHANNEL が未設定のため確認しません",
+        "en": "not checked: STUDY_CHANNEL is not set",
+    },
+    "skip_no_notion": {
+        "ja": "NOTION_TOKEN が未設定: アジェンダは Slack にだけ投稿されます",
+        "en": "NOTION_TOKEN is not set: the agenda goes to Slack only",
+    },
+    "skip_no_notion_target": {
+        "ja": "NOTION_DATABASE_ID も NOTION_PARENT_PAGE_ID も未設定のため確認しません",
+        "en": "not checked: neither NOTION_DATABASE_ID nor NOTION_PARENT_PAGE_ID is set",
+    },
+    "skip_no_database": {
+        "ja": "データベースを開けないため確認しません",
+        "en": "not checked: the database could not be opened",
+    },
+    "auth_ok": {"ja": "ワークスペース {team} の @{user}", "en": "@{user} in workspace {team}"},
+    "auth_fix": {
+        "ja": "Slack アプリの OAuth & Permissions にある Bot User OAuth Token (xoxb-…) を"
+        " SLACK_BOT_TOKEN にコピーしてください",
+        "en": "copy the Bot User OAuth Token (xoxb-…) from the Slack app's OAuth & Permissions"
+        " page into SLACK_BOT_TOKEN",
+    },
+    "unreachable": {"ja": "{url} に接続できません", "en": "cannot reach {url}"},
+    "slack_unreachable_fix": {
+        "ja": "ネットワークと SLACK_API_URL を確認してください",
+        "en": "check the network and SLACK_API_URL",
+    },
+    "scopes_ok": {"ja": "必要な {count} 個すべてあり", "en": "all {count} required scopes"},
+    "scopes_unknown": {
+        "ja": "Slack が x-oauth-scopes を返さなかったため確認できません",
+        "en": "not checked: Slack did not send x-oauth-scopes",
+    },
+    "scopes_missing": {"ja": "不足: {scopes}", "en": "missing: {scopes}"},
+    "scopes_fix": {
+        "ja": "OAuth & Permissions > Bot Token Scopes に追加し（または deploy/slack-manifest.yaml"
+        " でアプリを更新し）、Reinstall to Workspace で再インストールしてください",
+        "en": "add them under OAuth & Permissions > Bot Token Scopes (or update the app from"
+        " deploy/slack-manifest.yaml), then reinstall the app to the workspace",
+    },
+    "channel_ok": {"ja": "#{name} に参加済み", "en": "member of #{name}"},
+    "channel_not_member": {
+        "ja": "bot が #{name} に参加していません",
+        "en": "the bot is not a member of #{name}",
+    },
+    "channel_invite_fix": {
+        "ja": "チャンネル #{name} で /invite @{bot} を実行してください",
+        "en": "run /invite @{bot} in #{name}",
+    },
+    "channel_archived": {"ja": "#{name} はアーカイブ済みです", "en": "#{name} is archived"},
+    "channel_archived_fix": {
+        "ja": "アーカイブを解除するか、別のチャンネルの ID を STUDY_CHANNEL に設定してください",
+        "en": "unarchive it, or set STUDY_CHANNEL to another channel's id",
+    },
+    "channel_not_found_fix": {
+        "ja": "STUDY_CHANNEL がチャンネル ID（チャンネル名 > チャンネル詳細の一番下、C0123…）か"
+        "確認し、プライベートチャンネルなら先に /invite @{bot} を実行してください",
+        "en": "check that STUDY_CHANNEL is the channel id (channel name > channel details,"
+        " at the bottom: C0123…); for a private channel run /invite @{bot} first",
+    },
+    "channel_scope_fix": {
+        "ja": "channels:read と groups:read を Bot Token Scopes に追加して"
+        "再インストールしてください",
+        "en": "add channels:read and groups:read to the Bot Token Scopes and reinstall the app",
+    },
+    "slack_error_fix": {
+        "ja": "https://api.slack.com/methods/{method} のエラー一覧を参照してください",
+        "en": "see the errors listed at https://api.slack.com/methods/{method}",
+    },
+    "notion_unreachable_fix": {
+        "ja": "ネットワークと NOTION_API_URL を確認してください",
+        "en": "check the network and NOTION_API_URL",
+    },
+    "notion_auth_fix": {
+        "ja": "インテグレーションの Internal Integration Secret（https://www.notion.so/profile/"
+        "integrations）を NOTION_TOKEN にコピーしてください",
+        "en": "copy the integration's Internal Integration Secret"
+        " (https://www.notion.so/profile/integrations) into NOTION_TOKEN",
+    },
+    "notion_share_db_fix": {
+        "ja": "Notion でデータベースを開き、右上の ••• > コネクト（Connections）で"
+        "インテグレーションを追加してください",
+        "en": "open the database in Notion, then ••• (top right) > Connections and add"
+        " the integration",
+    },
+    "notion_share_page_fix": {
+        "ja": "Notion で親ページを開き、右上の ••• > コネクト（Connections）で"
+        "インテグレーションを追加してください",
+        "en": "open the parent page in Notion, then ••• (top right) > Connections and add"
+        " the integration",
+    },
+    "notion_db_id_fix": {
+        "ja": "データベースの URL の ?v= より前の 32 文字を NOTION_DATABASE_ID にしてください",
+        "en": "set NOTION_DATABASE_ID to the 32 characters before ?v= in the database's URL",
+    },
+    "notion_page_id_fix": {
+        "ja": "ページ URL の末尾 32 文字を NOTION_PARENT_PAGE_ID にしてください",
+        "en": "set NOTION_PARENT_PAGE_ID to the last 32 characters of the page's URL",
+    },
+    "notion_capability_fix": {
+        "ja": "インテグレーションの機能（Capabilities）で"
+        "コンテンツの読み取り・更新・挿入を有効にしてください",
+        "en": "enable Read, Update and Insert content in the integration's Capabilities",
+    },
+    "notion_other_fix": {
+        "ja": "しばらくして再実行し、https://status.notion.so を確認してください",
+        "en": "try again later and check https://status.notion.so",
+    },
+    "notion_db_ok": {"ja": "「{title}」に接続できます", "en": "“{title}” is reachable"},
+    "notion_no_source": {
+        "ja": "データソースがありません（リンクドビューではありませんか）",
+        "en": "it has no data source (is it a linked view?)",
+    },
+    "notion_no_source_fix": {
+        "ja": "リンクドデータベースではなく元のデータベースの ID を使ってください",
+        "en": "use the id of the original database, not of a linked view",
+    },
+    "notion_title_ok": {"ja": "「{name}」(title)", "en": "“{name}” (title)"},
+    "notion_title_count": {
+        "ja": "title プロパティが {count} 個あります（1 個のはずです）",
+        "en": "{count} title properties (expected exactly one)",
+    },
+    "notion_title_fix": {
+        "ja": "データベースに名前（title）列が 1 つだけあることを確認してください",
+        "en": "make sure the database has exactly one Name (title) column",
+    },
+    "notion_date_ok": {"ja": "「{name}」(date)", "en": "“{name}” (date)"},
+    "notion_date_first": {
+        "ja": "「{name}」(date) を使用。別の日付を使うなら NOTION_DATE_PROPERTY を設定",
+        "en": "using “{name}” (date); set NOTION_DATE_PROPERTY to choose another",
+    },
+    "notion_date_missing": {
+        "ja": "日付 (date) プロパティがありません",
+        "en": "no property of type date",
+    },
+    "notion_date_missing_fix": {
+        "ja": "データベースに種類「日付」のプロパティ（例: 日付）を追加してください",
+        "en": "add a property of type Date (e.g. 日付 or Date) to the database",
+    },
+    "notion_date_absent": {
+        "ja": "NOTION_DATE_PROPERTY の「{name}」がありません（日付プロパティ: {dates}）",
+        "en": "NOTION_DATE_PROPERTY “{name}” does not exist (date properties: {dates})",
+    },
+    "notion_date_absent_fix": {
+        "ja": "「{name}」という日付プロパティを作るか、NOTION_DATE_PROPERTY を既存の"
+        "日付プロパティ名にしてください",
+        "en": "add a date property named “{name}”, or set NOTION_DATE_PROPERTY to the name"
+        " of an existing date property",
+    },
+    "notion_date_type": {
+        "ja": "「{name}」の種類が {kind} です（date ではありません）",
+        "en": "“{name}” is of type {kind}, not date",
+    },
+    "notion_date_type_fix": {
+        "ja": "Notion で「{name}」の種類を「日付」に変えるか、NOTION_DATE_PROPERTY を"
+        "日付プロパティの名前にしてください",
+        "en": "change the type of “{name}” to Date in Notion, or set NOTION_DATE_PROPERTY"
+        " to a date property",
+    },
+    "none": {"ja": "なし", "en": "none"},
+    "notion_page_ok": {"ja": "「{title}」に接続できます", "en": "“{title}” is reachable"},
+    "db_current": {"ja": "{url} は最新 ({rev})", "en": "{url} is up to date ({rev})"},
+    "db_new": {
+        "ja": "{url} はまだ空です。起動時に作成・マイグレーションされます ({rev})",
+        "en": "{url} is empty; it is created and migrated on start ({rev})",
+    },
+    "db_behind": {
+        "ja": "{url} は {current}。起動時に {rev} へマイグレーションされます（データは保持）",
+        "en": "{url} is at {current}; it is migrated to {rev} on start (data is kept)",
+    },
+    "db_ahead": {
+        "ja": "{url} のリビジョン {current} はこの studybot より新しいものです",
+        "en": "{url} is at revision {current}, newer than this studybot knows",
+    },
+    "db_ahead_fix": {
+        "ja": "studybot を新しい版に更新してください（古い版で使い続けないこと）",
+        "en": "upgrade studybot to the newer version (do not run an older one against it)",
+    },
+    "db_error": {"ja": "{url} を開けません: {error}", "en": "cannot open {url}: {error}"},
+    "db_error_fix": {
+        "ja": "DATABASE_URL とデータベースサーバーが起動しているかを確認してください",
+        "en": "check DATABASE_URL and that the database server is running",
+    },
+    "clock_ok": {
+        "ja": "現在 {now}。次の会 {meeting}、アジェンダ公開 {publish}{late}",
+        "en": "now {now}; next meeting {meeting}, agenda published {publish}{late}",
+    },
+    "clock_late": {"ja": "（公開済み）", "en": " (already published)"},
+    "clock_skew": {
+        "ja": "このマシンの時計が Slack と {seconds} 秒ずれています",
+        "en": "this machine's clock is {seconds} s off Slack's",
+    },
+    "clock_skew_fix": {
+        "ja": "NTP などで時刻同期を有効にしてください（署名検証と予定がずれます）",
+        "en": "enable time synchronisation (NTP): request signatures and schedules depend on it",
+    },
+    "clock_error_fix": {
+        "ja": "MEETING_WEEKDAY と SKIP_DATES を確認してください",
+        "en": "check MEETING_WEEKDAY and SKIP_DATES",
+    },
+    "all_ok": {"ja": "すべて OK です。", "en": "All checks passed."},
+    "failed": {
+        "ja": "{count} 件の問題があります。fix: の手順で直してから再実行してください。",
+        "en": "{count} problem(s) found. Apply each fix: and run studybot doctor again.",
+    },
+}
+
+
+def _t(lang: Language, key: str, **values: object) -> str:
+    return _TEXT[key][lang].format(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One line of the report: a check's name, its outcome, what was seen and the fix."""
+
+    name: str
+    ok: bool
+    detail: str = ""
+    fix: str = ""
+    skipped: bool = False
+
+    def line(self) -> str:
+        mark = "-" if self.skipped else "✓" if self.ok else "✗"
+        text = f"{mark} {self.name}"
+        if self.detail:
+            text += f": {self.detail}"
+        if not self.ok and self.fix:
+            text += f" — fix: {self.fix}"
+        return text
+
+
+def run_doctor(
+    settings: Settings,
+    *,
+    out: Out = print,
+    now: dt.datetime | None = None,
+    timeout: float = 10.0,
+) -> int:
+    """Print one line per check; 0 when every check passes, 1 otherwise."""
+    doctor = _Doctor(settings, timeout=timeout)
+    failures = 0
+    for check in doctor.checks(now or _utcnow()):
+        out(redact(check.line(), doctor.secrets))
+        failures += not check.ok
+    lang = settings.language
+    out(_t(lang, "all_ok") if failures == 0 else _t(lang, "failed", count=failures))
+    return 0 if failures == 0 else 1
+
+
+class _Doctor:
+    def __init__(self, settings: Settings, *, timeout: float) -> None:
+        self.settings = settings
+        self.lang: Language = settings.language
+        self.timeout = timeout
+        self.secrets = _secrets(settings)
+        self.server_date: dt.datetime | None = None
+        self.local_at_response: dt.datetime | None = None
+
+    def _check(
+        self, key: str, ok: bool, detail: str = "", fix: str = "", *, skipped: bool = False
+    ) -> Check:
+        return Check(_t(self.lang, key), ok, detail, fix, skipped)
+
+    def _skip(self, key: str, reason: str) -> Check:
+        return self._check(key, True, _t(self.lang, reason), skipped=True)
+
+    def checks(self, now: dt.datetime) -> Iterator[Check]:
+        yield from self._config()
+        yield from self._slack()
+        yield from self._notion()
+        yield self._database()
+        yield self._clock(now)
+
+    # ------------------------------------------------------------------ configuration
+    def _config(self) -> Iterator[Check]:
+        problems = self.settings.problems_for_run()
+        if not problems:
+            yield self._check("config", True, _t(self.lang, "config_ok"))
+        for problem in problems:
+            yield self._check("config", False, problem, _t(self.lang, "config_fix"))
+
+    # ------------------------------------------------------------------ Slack
+    def _slack(self) -> Iterator[Check]:
+        token = self.settings.slack_bot_token
+        if token is None:
+            for key in ("slack_auth", "slack_scopes", "slack_channel"):
+                yield self._skip(key, "skip_no_token")
+            return
+        client = make_client(
+            token.get_secret_value(), self.settings.slack_api_url, timeout=int(self.timeout)
+        )
+        auth, check = self._auth_test(client)
+        yield check
+        if auth is None:
+            yield self._skip("slack_scopes", "skip_no_auth")
+            yield self._skip("slack_channel", "skip_no_auth")
+            return
+        yield self._scopes(auth)
+        bot = str(auth.get("user") or "studybot")
+        if not self.settings.study_channel:
+            yield self._skip("slack_channel", "skip_no_channel")
+        else:
+            yield self._channel(client, self.settings.study_channel, bot)
+
+    def _auth_test(self, client: WebClient) -> tuple[SlackResponse | None, Check]:
+        try:
+            response = client.auth_test()
+        except SlackApiError as error:
+            code = str(error.response.get("error") or "error")
+            fix = (
+                _t(self.lang, "auth_fix")
+                if code in _AUTH_ERRORS
+                else _t(self.lang, "slack_error_fix", method="auth.test")
+            )
+            return None, self._check("slack_auth", False, code, fix)
+        except (SlackClientError, OSError):
+            detail = _t(self.lang, "unreachable", url=self.settings.slack_api_url)
+            return None, self._check(
+                "slack_auth", False, detail, _t(self.lang, "slack_unreachable_fix")
+            )
+        self.local_at_response = _utcnow()
+        self.server_date = _http_date(_header(response.headers, "date"))
+        detail = _t(self.lang, "auth_ok", team=response.get("team"), user=response.get("user"))
+        return response, self._check("slack_auth", True, detail)
+
+    def _scopes(self, auth: SlackResponse) -> Check:
+        header = _header(auth.headers, "x-oauth-scopes")
+        if header is None:
+            return self._check("slack_scopes", True, _t(self.lang, "scopes_unknown"), skipped=True)
+        granted = {scope.strip() for scope in header.split(",") if scope.strip()}
+        missing = [scope for scope in BOT_SCOPES if scope not in granted]
+        if not missing:
+            return self._check(
+                "slack_scopes", True, _t(self.lang, "scopes_ok", count=len(BOT_SCOPES))
+            )
+        detail = _t(self.lang, "scopes_missing", scopes=", ".join(missing))
+        return self._check("slack_scopes", False, detail, _t(self.lang, "scopes_fix"))
+
+    def _channel(self, client: WebClient, channel_id: str, bot: str) -> Check:
+        try:
+            response = client.conversations_info(channel=channel_id)
+        except SlackApiError as error:
+            code = str(error.response.get("error") or "error")
+            if code == "not_in_channel":
+                fix = _t(self.lang, "channel_invite_fix", name=channel_id, bot=bot)
+            elif code == "channel_not_found":
+                fix = _t(self.lang, "channel_not_found_fix", bot=bot)
+            elif code == "missing_scope":
+                fix = _t(self.lang, "channel_scope_fix")
+            else:
+                fix = _t(self.lang, "slack_error_fix", method="conversations.info")
+            return self._check("slack_channel", False, f"{channel_id}: {code}", fix)
+        except (SlackClientError, OSError):
+            detail = _t(self.lang, "unreachable", url=self.settings.slack_api_url)
+            return self._check(
+                "slack_channel", False, detail, _t(self.lang, "slack_unreachable_fix")
+            )
+        channel = response.get("channel") or {}
+        name = str(channel.get("name") or channel_id)
+        if channel.get("is_archived"):
+            return self._check(
+                "slack_channel",
+                False,
+                _t(self.lang, "channel_archived", name=name),
+                _t(self.lang, "channel_archived_fix"),
+            )
+        if not channel.get("is_member"):
+            return self._check(
+                "slack_channel",
+                False,
+                _t(self.lang, "channel_not_member", name=name),
+                _t(self.lang, "channel_invite_fix", name=name, bot=bot),
+            )
+        return self._check("slack_channel", True, _t(self.lang, "channel_ok", name=name))
+
+    # ------------------------------------------------------------------ Notion
+    def _notion(self) -> Iterator[Check]:
+        token = self.settings.notion_token
+        if token is None:
+            yield self._skip("notion", "skip_no_notion")
+            return
+        headers = {
+            "Authorization": f"Bearer {token.get_secret_value()}",
+            "Notion-Version": NOTION_VERSION,
+        }
+        with httpx.Client(
+            base_url=self.settings.notion_api_url, headers=headers, timeout=self.timeout
+        ) as http:
+            if self.settings.notion_database_id:
+                yield from self._notion_database(http, self.settings.notion_database_id)
+            elif self.settings.notion_parent_page_id:
+                yield self._notion_page(http, self.settings.notion_parent_page_id)
+            else:
+                yield self._skip("notion", "skip_no_notion_target")
+
+    def _notion_get(self, http: httpx.Client, path: str) -> tuple[int, dict[str, Any]]:
+        for attempt in range(3):
+            response = http.get(path)
+            if response.status_code == 429 and attempt < 2:
+                time.sleep(_retry_after(response.headers.get("retry-after")))
+                continue
+            try:
+                body = response.json()
+            except ValueError:
+                body = {}
+            return response.status_code, body if isinstance(body, dict) else {}
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _notion_failure(self, key: str, status: int, body: Mapping[str, Any], kind: str) -> Check:
+        code = str(body.get("code") or f"HTTP {status}")
+        message = str(body.get("message") or "")[:200]
+        detail = f"{code}: {message}" if message else code
+        if code == "unauthorized":
+            fix = _t(self.lang, "notion_auth_fix")
+        elif code == "object_not_found":
+            fix = _t(self.lang, f"notion_share_{kind}_fix")
+        elif code == "validation_error":
+            fix = _t(self.lang, f"notion_{kind}_id_fix")
+        elif code == "restricted_resource":
+            fix = _t(self.lang, "notion_capability_fix")
+        else:
+            fix = _t(self.lang, "notion_other_fix")
+        return self._check(key, False, detail, fix)
+
+    def _unreachable(self, key: str) -> Check:
+        detail = _t(self.lang, "unreachable", url=self.settings.notion_api_url)
+        return self._check(key, False, detail, _t(self.lang, "notion_unreachable_fix"))
+
+    def _notion_database(self, http: httpx.Client, database_id: str) -> Iterator[Check]:
+        try:
+            status, body = self._notion_get(http, f"/v1/databases/{quote(database_id, safe='-')}")
+        except httpx.HTTPError:
+            yield self._unreachable("notion_db")
+            return
+        if status != 200:
+            yield self._notion_failure("notion_db", status, body, "db")
+            return
+        sources = [s for s in body.get("data_sources") or [] if isinstance(s, dict)]
+        if not sources:
+            yield self._check(
+                "notion_db",
+                False,
+                _t(self.lang, "notion_no_source"),
+                _t(self.lang, "notion_no_source_fix"),
+            )
+            return
+        yield self._check("notion_db", True, _t(self.lang, "notion_db_ok", title=_plain(body)))
+        try:
+            status, source = self._notion_get(
+                http, f"/v1/data_sources/{quote(str(sources[0].get('id')), safe='-')}"
+            )
+        except httpx.HTTPError:
+            yield self._unreachable("notion_db")
+            return
+        if status != 200:
+            yield self._notion_failure("notion_db", status, source, "db")
+            return
+        properties = source.get("properties") or {}
+        kinds = {
+            str(name): str(prop.get("type"))
+            for name, prop in properties.items()
+            if isinstance(prop, dict)
+        }
+        yield self._title_property(kinds)
+        yield self._date_property(kinds)
+
+    def _title_property(self, kinds: Mapping[str, str]) -> Check:
+        titles = [name for name, kind in kinds.items() if kind == "title"]
+        if len(titles) == 1:
+            return self._check(
+                "notion_title", True, _t(self.lang, "notion_title_ok", name=titles[0])
+            )
+        detail = _t(self.lang, "notion_title_count", count=len(titles))
+        return self._check("notion_title", False, detail, _t(self.lang, "notion_title_fix"))
+
+    def _date_property(self, kinds: Mapping[str, str]) -> Check:
+        dates = [name for name, kind in kinds.items() if kind == "date"]
+        wanted = self.settings.notion_date_property
+        if wanted:
+            if wanted not in kinds:
+                shown = ", ".join(dates) or _t(self.lang, "none")
+                return self._check(
+                    "notion_date",
+                    False,
+                    _t(self.lang, "notion_date_absent", name=wanted, dates=shown),
+                    _t(self.lang, "notion_date_absent_fix", name=wanted),
+                )
+            if kinds[wanted] != "date":
+                return self._check(
+                    "notion_date",
+                    False,
+                    _t(self.lang, "notion_date_type", name=wanted, kind=kinds[wanted]),
+                    _t(self.lang, "notion_date_type_fix", name=wanted),
+                )
+            return self._check("notion_date", True, _t(self.lang, "notion_date_ok", name=wanted))
+        if not dates:
+            return self._check(
+                "notion_date",
+                False,
+                _t(self.lang, "notion_date_missing"),
+                _t(self.lang, "notion_date_missing_fix"),
+            )
+        key = "notion_date_ok" if len(dates) == 1 else "notion_date_first"
+        return self._check("notion_date", True, _t(self.lang, key, name=dates[0]))
+
+    def _notion_page(self, http: httpx.Client, page_id: str) -> Check:
+        try:
+            status, body = self._notion_get(http, f"/v1/pages/{quote(page_id, safe='-')}")
+        except httpx.HTTPError:
+            return self._unreachable("notion_page")
+        if status != 200:
+            return self._notion_failure("notion_page", status, body, "page")
+        title = ""
+        for prop in (body.get("properties") or {}).values():
+            if isinstance(prop, dict) and prop.get("type") == "title":
+                title = "".join(str(item.get("plain_text", "")) for item in prop.get("title") or [])
+        return self._check("notion_page", True, _t(self.lang, "notion_page_ok", title=title))
+
+    # ------------------------------------------------------------------ database
+    def _database(self) -> Check:
+        from sqlalchemy import make_url
+
+        from bot.store.db import MIGRATIONS_DIR, migration_state
+
+        url = make_url(self.settings.database_url).render_as_string(hide_password=True)
+        try:
+            current, head = migration_state(self.settings.database_url)
+        except Exception as error:  # any driver error: the line names it, the fix says what to do
+            first = str(getattr(error, "orig", None) or error).strip().splitlines()
+            reason = f"{type(error).__name__}: {first[0][:200] if first else ''}"
+            detail = _t(self.lang, "db_error", url=url, error=reason)
+            return self._check("database", False, detail, _t(self.lang, "db_error_fix"))
+        if current == head:
+            return self._check("database", True, _t(self.lang, "db_current", url=url, rev=head))
+        if current is None:
+            return self._check("database", True, _t(self.lang, "db_new", url=url, rev=head))
+        from alembic.script import ScriptDirectory
+
+        known = {rev.revision for rev in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
+        if current not in known:
+            detail = _t(self.lang, "db_ahead", url=url, current=current)
+            return self._check("database", False, detail, _t(self.lang, "db_ahead_fix"))
+        detail = _t(self.lang, "db_behind", url=url, current=current, rev=head)
+        return self._check("database", True, detail)
+
+    # ------------------------------------------------------------------ clock
+    def _clock(self, now: dt.datetime) -> Check:
+        if self.server_date is not None and self.local_at_response is not None:
+            skew = abs(self.local_at_response - self.server_date)
+            if skew > MAX_CLOCK_SKEW:
+                detail = _t(self.lang, "clock_skew", seconds=int(skew.total_seconds()))
+                return self._check("clock", False, detail, _t(self.lang, "clock_skew_fix"))
+        try:
+            cycle = self.settings.cycle()
+            assignment = assign_meeting(now, cycle)
+        except ValueError as error:
+            return self._check("clock", False, str(error), _t(self.lang, "clock_error_fix"))
+        meeting = cycle.meeting_start(assignment.meeting)
+        publish = cycle.publish_at(assignment.meeting)
+        detail = _t(
+            self.lang,
+            "clock_ok",
+            now=self._when(now.astimezone(cycle.tz)) + f" {self.settings.timezone}",
+            meeting=self._when(meeting),
+            publish=self._when(publish),
+            late=_t(self.lang, "clock_late") if assignment.late else "",
+        )
+        return self._check("clock", True, detail)
+
+    def _when(self, moment: dt.datetime) -> str:
+        day = _WEEKDAYS_JA[moment.weekday()] if self.lang == "ja" else moment.strftime("%a")
+        return f"{moment:%Y-%m-%d} ({day}) {moment:%H:%M}"
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _secrets(settings: Settings) -> list[str]:
+    from sqlalchemy import make_url
+
+    values = [
+        secret.get_secret_value()
+        for secret in (
+            settings.slack_bot_token,
+            settings.slack_app_token,
+            settings.slack_signing_secret,
+            settings.notion_token,
+        )
+        if secret is not None
+    ]
+    password = make_url(settings.database_url).password
+    if password:
+        values.append(str(password))
+    # A value this short is no real secret, and scrubbing it would mangle every line.
+    return [value for value in values if len(value) >= MIN_SECRET_LENGTH]
+
+
+def _header(headers: Mapping[str, Any], name: str) -> str | None:
+    for key, value in headers.items():
+        if key.lower() == name:
+            if isinstance(value, list | tuple):
+                return ",".join(str(v) for v in value)
+            return str(value)
+    return None
+
+
+def _http_date(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+
+
+def _retry_after(value: str | None) -> float:
+    try:
+        return min(max(float(value or 1), 0.0), 5.0)
+    except ValueError:
+        return 1.0
+
+
+def _plain(body: Mapping[str, Any]) -> str:
+    return "".join(str(item.get("plain_text", "")) for item in body.get("title") or [])
