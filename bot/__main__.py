@@ -8,10 +8,15 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bot.archive.cli import add_commands, run_export, run_import
 from bot.core.agenda import agenda_order, compile_agenda, render_markdown
 from bot.core.i18n import t
 from bot.settings import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.wiring import Runtime
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,6 +32,15 @@ def _parser() -> argparse.ArgumentParser:
     manifest = sub.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument("--http", metavar="URL", help="HTTP mode: public base URL of the bot")
     sub.add_parser("run", help="run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
+    publish = sub.add_parser("publish", help="publish (or update) a meeting's agenda now")
+    publish.add_argument("--date", type=dt.date.fromisoformat, help="meeting date YYYY-MM-DD")
+    sub.add_parser("remind", help="send the reminder for the coming meeting now")
+    votes = sub.add_parser("votes", help="vote maintenance")
+    votes_sub = votes.add_subparsers(dest="votes_command", required=True)
+    reconcile = votes_sub.add_parser("reconcile", help="rebuild tallies from Slack reactions")
+    reconcile.add_argument("--date", type=dt.date.fromisoformat, help="meeting date YYYY-MM-DD")
+    sub.add_parser("doctor", help="check the configuration, Slack, Notion, database and clock")
+    add_commands(sub)
     return parser
 
 
@@ -108,11 +122,91 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     return run(settings)
 
 
+def cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.doctor import run_doctor
+
+    return run_doctor(settings)
+
+
+def _runtime(settings: Settings) -> Runtime | None:
+    """The wired bot for one CLI step, or None after printing what configuration is missing."""
+    problems = [p for p in settings.problems_for_run() if not p.startswith("SLACK_SIGNING_SECRET")]
+    if problems:
+        print("studybot: configuration problems:", file=sys.stderr)
+        for line in problems:
+            print(f"  {line}", file=sys.stderr)
+        return None
+    from bot.wiring import build_runtime
+
+    return build_runtime(settings)
+
+
+def cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
+    runtime = _runtime(settings)
+    if runtime is None:
+        return 2
+    try:
+        print(t(settings.language, "cli_publishing"), file=sys.stderr, flush=True)
+        report = runtime.cycle.publish(args.date)
+    finally:
+        runtime.close()
+    lang = settings.language
+    if report.skipped:
+        print(t(lang, "cli_publish_skipped", date=report.meeting.isoformat(), why=report.skipped))
+        return 1
+    print(t(lang, "cli_published", date=report.meeting.isoformat(), topics=report.topics))
+    for c in report.corrections:
+        print(f"  ↻ {c.title}: {c.votes} (+{len(c.added)} -{len(c.removed)})")
+    if report.notion_url:
+        print(f"  Notion: {report.notion_url}")
+    if report.notion_error:
+        print(t(lang, "cli_notion_failed", error=report.notion_error))
+        return 1
+    return 0
+
+
+def cmd_remind(settings: Settings, args: argparse.Namespace) -> int:
+    runtime = _runtime(settings)
+    if runtime is None:
+        return 2
+    try:
+        sent = runtime.cycle.remind()
+    finally:
+        runtime.close()
+    print(t(settings.language, "cli_reminded" if sent else "cli_not_reminded"))
+    return 0
+
+
+def cmd_votes(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.core.weeks import upcoming_meeting
+    from bot.slack.reactions import SlackReactions
+
+    runtime = _runtime(settings)
+    if runtime is None:
+        return 2
+    try:
+        meeting = args.date or upcoming_meeting(dt.datetime.now(dt.UTC), runtime.topics.cycle)
+        corrections = runtime.votes.reconcile(meeting, SlackReactions(runtime.client))
+    finally:
+        runtime.close()
+    lang = settings.language
+    print(t(lang, "cli_reconciled", date=meeting.isoformat(), count=len(corrections)))
+    for c in corrections:
+        print(f"  ↻ {c.title}: {c.votes} (+{len(c.added)} -{len(c.removed)})")
+    return 0
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "preview": cmd_preview,
     "manifest": cmd_manifest,
     "run": cmd_run,
+    "publish": cmd_publish,
+    "remind": cmd_remind,
+    "votes": cmd_votes,
+    "doctor": cmd_doctor,
+    "import": run_import,
+    "export": run_export,
 }
 
 

@@ -7,6 +7,7 @@ import signal
 import threading
 from types import FrameType
 
+from bot.jobs import Jobs
 from bot.settings import Settings
 from bot.slack.app import HttpServer
 from bot.slack.client import make_client
@@ -17,6 +18,13 @@ log = logging.getLogger(__name__)
 
 def run(settings: Settings) -> int:
     runtime = build_runtime(settings, lookup=safe_lookup)
+    jobs = Jobs(
+        runtime.cycle,
+        runtime.repo,
+        runtime.topics.cycle,
+        settings.reminder_cron,
+        settings.reminder_grace_delta,
+    )
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -25,6 +33,7 @@ def run(settings: Settings) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    jobs.start()
     try:
         if settings.socket_mode and settings.slack_app_token is not None:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -44,6 +53,7 @@ def run(settings: Settings) -> int:
             stop.wait()
             server.stop()
     finally:
+        jobs.shutdown()
         runtime.close()
         log.info("stopped")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,15 +13,17 @@ from slack_sdk import WebClient
 from bot.core.tags import TagSet
 from bot.links.fetcher import SafeFetcher
 from bot.links.metadata import LinkMetadata, LinkResolver
+from bot.services.cycle import CycleService, NotionTarget, SkipRegistry
 from bot.services.topics import SourceLookup, TopicService, utc_now
 from bot.services.votes import VoteService
 from bot.settings import Settings
 from bot.slack import reactions
+from bot.slack.agenda import SlackAgenda
 from bot.slack.app import create_app
 from bot.slack.cards import Cards
 from bot.slack.client import Directory, make_client
 from bot.slack.deps import SlackDeps
-from bot.slack.reactions import CoalescingRefresher
+from bot.slack.reactions import CoalescingRefresher, SlackReactions
 from bot.store import Database, LinkMeta, Repository, open_database
 
 
@@ -37,6 +40,7 @@ class Runtime:
     app: App
     votes: VoteService
     refresher: CoalescingRefresher
+    cycle: CycleService
 
     def healthy(self) -> bool:
         try:
@@ -60,16 +64,21 @@ def build_runtime(
     *,
     clock: Callable[[], dt.datetime] = utc_now,
     lookup: Callable[[Repository], SourceLookup] | None = None,
+    notion: Callable[[Repository], NotionTarget | None] | None = None,
     card_refresh_interval: float = 2.0,
+    owner: str | None = None,
 ) -> Runtime:
     """Wire the bot from settings; tests call this with fake Slack/Notion URLs."""
     database = open_database(settings.database_url)
     repo = Repository(database, clock=clock)
     token = _secret(settings.slack_bot_token) or ""
     client = make_client(token, settings.slack_api_url)
+    base_cycle = settings.cycle()
+    skips = SkipRegistry(repo, base_cycle.is_holiday)
+    cycle = dataclasses.replace(base_cycle, is_holiday=skips)
     topics = TopicService(
         repo,
-        settings.cycle(),
+        cycle,
         tags=TagSet(),
         lang=settings.language,
         lookup=lookup(repo) if lookup else None,
@@ -82,6 +91,22 @@ def build_runtime(
     directory = Directory(client)
     refresher = CoalescingRefresher(cards.refresh, interval=card_refresh_interval)
     votes = VoteService(repo, settings.vote_emojis, directory, on_change=refresher.request)
+    notion_target = (notion or notion_publisher(settings))(repo)
+    cycle_service = CycleService(
+        repo,
+        cycle,
+        SlackAgenda(client, channel, settings.language, directory),
+        votes,
+        skips=skips,
+        reader=SlackReactions(client),
+        notion=notion_target,
+        lang=settings.language,
+        group_name=settings.group_name,
+        organizers=settings.organizers,
+        roster=settings.roster,
+        clock=clock,
+        owner=owner,
+    )
     deps = SlackDeps(
         topics=topics,
         cards=cards,
@@ -89,6 +114,7 @@ def build_runtime(
         lang=settings.language,
         channel=channel,
         group_name=settings.group_name,
+        cycle=cycle_service,
     )
     app = create_app(
         token=token,
@@ -97,7 +123,20 @@ def build_runtime(
         deps=deps,
         extra=[lambda app: reactions.register(app, votes=votes)],
     )
-    return Runtime(settings, database, repo, client, topics, deps, app, votes, refresher)
+    return Runtime(
+        settings, database, repo, client, topics, deps, app, votes, refresher, cycle_service
+    )
+
+
+def notion_publisher(settings: Settings) -> Callable[[Repository], NotionTarget | None]:
+    """The Notion publisher when NOTION_TOKEN and a target are configured, else none."""
+
+    def build(repo: Repository) -> NotionTarget | None:
+        if not settings.notion_enabled or settings.notion_token is None:
+            return None
+        return None  # PENDING: wired to bot.notion.publisher once it lands
+
+    return build
 
 
 class StoreLinkCache:

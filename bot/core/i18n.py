@@ -181,6 +181,92 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "ja": "処理中にエラーが起きました。入力は失われていません。もう一度お試しください。",
         "en": "Something went wrong on our side. Nothing you typed is lost; please try again.",
     },
+    "notion_failed_note": {
+        "ja": "⚠️ Notion への書き込みに失敗しました。自動で再試行します。",
+        "en": "⚠️ Writing to Notion failed; it is retried automatically.",
+    },
+    "notion_failed_organizers": {
+        "ja": "{date} のアジェンダを Notion に書き込めませんでした: {error}\n"
+        "Slack のアジェンダは投稿済みです。Notion は自動で再試行します。",
+        "en": "The {date} agenda could not be written to Notion: {error}\n"
+        "The Slack agenda is out; Notion is retried automatically.",
+    },
+    "notion_recovered": {
+        "ja": "{date} のアジェンダを Notion に書き込めました（復旧）。",
+        "en": "The {date} agenda is now in Notion (recovered).",
+    },
+    "late_announce": {
+        "ja": "追加トピック: [{tag}] {title} — {name}",
+        "en": "Late topic: [{tag}] {title} — {name}",
+    },
+    "reminder": {
+        "ja": "📝 {date} の勉強会のトピックがまだの方: {mentions}\n"
+        "`/topic [タグ] タイトル URL` で提出してください（`/topic help` で使い方）。",
+        "en": "📝 Still no topic for the {date} meeting: {mentions}\n"
+        "Submit with `/topic [tag] Title URL` (`/topic help` for help).",
+    },
+    "skip_announce": {
+        "ja": "🛌 {date} の勉強会はお休みです（{reason}）。"
+        "トピック {moved} 件を次回 {next} に移しました。",
+        "en": "🛌 No meeting on {date} ({reason}). {moved} topics moved to {next}.",
+    },
+    "unskip_announce": {
+        "ja": "📅 {date} の勉強会は予定どおり開催します。",
+        "en": "📅 The {date} meeting is on again.",
+    },
+    "skip_reason_configured": {"ja": "お休み設定", "en": "skipped by the organisers"},
+    "skip_reason_holiday": {"ja": "祝日", "en": "public holiday"},
+    "carried_over": {
+        "ja": "未発表のトピック {count} 件を次回 {date} に持ち越しました（投票数もそのまま）。",
+        "en": "{count} topics not presented carried over to {date}, votes included.",
+    },
+    "carry_over_button": {"ja": "未発表を来週へ", "en": "Carry over the rest"},
+    "carry_over_title": {"ja": "未発表を来週へ", "en": "Carry over"},
+    "carry_over_label": {
+        "ja": "発表できなかったトピック（選んだものを次回へ、投票数ごと）",
+        "en": "Topics not presented (moved to the next meeting with their votes)",
+    },
+    "carry_over_submit": {"ja": "持ち越す", "en": "Carry over"},
+    "organizers_only": {
+        "ja": "この操作は幹事（ORGANIZERS）だけができます。",
+        "en": "Only the organisers (ORGANIZERS) can do this.",
+    },
+    "skip_usage": {
+        "ja": "日付は YYYY-MM-DD で、今日以降の開催曜日（{weekday}）を指定してください。例: "
+        "`/topic skip 2026-12-31`",
+        "en": "Give a date YYYY-MM-DD, today or later, on the meeting weekday ({weekday}). "
+        "Example: `/topic skip 2026-12-31`",
+    },
+    "skip_done": {
+        "ja": "{date} をお休みにしました（トピック {moved} 件を次回へ移動）。",
+        "en": "{date} is skipped ({moved} topics moved to the next meeting).",
+    },
+    "unskip_done": {"ja": "{date} を開催日に戻しました。", "en": "{date} is on again."},
+    "cli_publishing": {
+        "ja": "票を集計し直してアジェンダを公開しています…",
+        "en": "Reconciling votes and publishing the agenda…",
+    },
+    "cli_published": {
+        "ja": "{date} のアジェンダを公開しました（トピック {topics} 件）。",
+        "en": "Published the {date} agenda ({topics} topics).",
+    },
+    "cli_publish_skipped": {
+        "ja": "{date} は公開しませんでした: {why}",
+        "en": "Did not publish {date}: {why}",
+    },
+    "cli_notion_failed": {
+        "ja": "  Notion への書き込みに失敗しました（自動で再試行されます）: {error}",
+        "en": "  Writing to Notion failed (it is retried automatically): {error}",
+    },
+    "cli_reminded": {"ja": "リマインドを送りました。", "en": "Reminder sent."},
+    "cli_not_reminded": {
+        "ja": "リマインドは送りませんでした（全員提出済み、送信済み、またはお休みの週）。",
+        "en": "No reminder sent (everyone submitted, already sent, or a week off).",
+    },
+    "cli_reconciled": {
+        "ja": "{date} の票を Slack のリアクションと照合しました: 修正 {count} 件",
+        "en": "Reconciled the {date} votes with Slack's reactions: {count} corrected",
+    },
     "late_addition": {"ja": "（追加）", "en": " (late)"},
 }
 

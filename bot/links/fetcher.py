@@ -261,13 +261,13 @@ class SafeFetcher:
         addresses = self._addresses(target, deadline)
         if isinstance(addresses, str):
             return FetchResult(url, current, error=addresses, redirects=redirects)
-        outcome: FetchResult | _Redirect | None = None
-        for address in addresses:
-            outcome = self._exchange(url, target, address, redirects, deadline)
+        first, *others = addresses
+        outcome = self._exchange(url, target, first, redirects, deadline)
+        for address in others:
             # Only a refused or unreachable connection is worth another address.
             if not (isinstance(outcome, FetchResult) and outcome.error == CONNECT_ERROR):
                 break
-        assert outcome is not None  # parse/resolve always yield at least one address
+            outcome = self._exchange(url, target, address, redirects, deadline)
         return outcome
 
     def _exchange(
@@ -275,8 +275,8 @@ class SafeFetcher:
     ) -> FetchResult | _Redirect:
         final_url = str(target.url)
 
-        def failed(error: str, status: int | None = None) -> FetchResult:
-            return FetchResult(url, final_url, status=status, error=error, redirects=redirects)
+        def failed(error: str) -> FetchResult:
+            return FetchResult(url, final_url, error=error, redirects=redirects)
 
         remaining = deadline - time.monotonic()
         if remaining <= 0:

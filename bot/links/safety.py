@@ -145,9 +145,7 @@ def parse_address(text: str | IPAddress) -> IPAddress | None:
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     """The IPv4 address an IPv6 transition form would deliver to, if any."""
     low32 = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    if address in _MAPPED or address in _TRANSLATED or address in _NAT64:
-        return low32
-    if address in _COMPATIBLE:
+    if any(address in network for network in (_MAPPED, _TRANSLATED, _NAT64, _COMPATIBLE)):
         return low32
     if address in _SIX_TO_FOUR:
         return address.sixtofour

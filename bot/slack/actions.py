@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.archive.search import ACTION_SEARCH_NEXT, parse_next_page_value
 from bot.core.i18n import t
+from bot.core.model import TopicStatus
 from bot.slack import ids
+from bot.slack.commands import show_search
 from bot.slack.deps import SlackDeps
-from bot.slack.views import topic_modal
+from bot.slack.views import carry_over_modal, topic_modal
 from bot.store import NotFoundError
 
 
@@ -20,6 +24,9 @@ def register(app: App, *, deps: SlackDeps) -> None:
     app.action(ids.ACTION_WITHDRAW)(_withdraw(deps, undo=False))
     app.action(ids.ACTION_EDIT)(_edit(deps))
     app.action(ids.ACTION_OPEN_NOTION)(lambda ack: ack())
+    app.action(ids.ACTION_CARRY_OVER)(_carry_over_form(deps))
+    app.action(ACTION_SEARCH_NEXT)(_search_next(deps))
+    app.view(ids.CARRY_OVER_CALLBACK)(_carry_over(deps))
 
 
 def _topic_id(body: dict[str, Any]) -> int | None:
@@ -80,5 +87,49 @@ def _edit(deps: SlackDeps) -> Callable[..., None]:
             topic_id=topic.id,
         )
         client.views_open(trigger_id=str(body["trigger_id"]), view=view)
+
+    return handle
+
+
+def _carry_over_form(deps: SlackDeps) -> Callable[..., None]:
+    """ "未発表を来週へ": organisers pick the topics that were not presented."""
+
+    def handle(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        if not deps.cycle.may_organize(str(body["user"]["id"])):
+            respond(
+                text=t(deps.lang, "organizers_only"),
+                response_type="ephemeral",
+                replace_original=False,
+            )
+            return
+        meeting = dt.date.fromisoformat(str(body["actions"][0]["value"]))
+        topics = [x for x in deps.topics.meeting_topics(meeting) if x.status == TopicStatus.ACTIVE]
+        view = carry_over_modal(deps.lang, meeting, topics)
+        client.views_open(trigger_id=str(body["trigger_id"]), view=view)
+
+    return handle
+
+
+def _carry_over(deps: SlackDeps) -> Callable[..., None]:
+    def handle(ack: Ack, view: dict[str, Any]) -> None:
+        ack()
+        meeting = dt.date.fromisoformat(str(view.get("private_metadata")))
+        state = view.get("state", {}).get("values", {})
+        chosen = (
+            state.get(ids.BLOCK_CARRY, {}).get(ids.INPUT_CARRY, {}).get("selected_options") or []
+        )
+        deps.cycle.carry_over(meeting, [int(option["value"]) for option in chosen])
+
+    return handle
+
+
+def _search_next(deps: SlackDeps) -> Callable[..., None]:
+    def handle(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        parsed = parse_next_page_value(str(body["actions"][0].get("value", "")))
+        if parsed is not None:
+            words, page = parsed
+            show_search(deps, respond, words, page)
 
     return handle

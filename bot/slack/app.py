@@ -32,8 +32,9 @@ def create_app(
     extra: list[Callable[[App], None]] | None = None,
 ) -> App:
     """A Bolt app with every surface registered; token and client passed explicitly."""
+    # The client carries the token; handing Bolt both only earns a warning.
     app = App(
-        token=token,
+        token=None if client.token else token,
         signing_secret=signing_secret,
         client=client,
         token_verification_enabled=False,

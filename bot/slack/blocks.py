@@ -26,7 +26,9 @@ def _safe_url(url: str) -> str:
 
 
 def link(url: str, label: str) -> str:
-    """``<url|label>`` with both parts made safe."""
+    """``<url|label>`` with both parts made safe; plain label when there is no URL."""
+    if not url:
+        return escape(label)
     return f"<{_safe_url(url)}|{escape(label) or escape(url)}>"
 
 
@@ -60,7 +62,12 @@ def section(mrkdwn: str) -> Block:
 
 
 def agenda_blocks(
-    agenda: Agenda, lang: Language = "ja", notion_url: str | None = None
+    agenda: Agenda,
+    lang: Language = "ja",
+    notion_url: str | None = None,
+    *,
+    note: str | None = None,
+    carry_over: bool = False,
 ) -> list[Block]:
     """The agenda message: header, one section per topic, folding the tail to fit 50 blocks."""
     header = _clip(
@@ -69,20 +76,29 @@ def agenda_blocks(
     )
     blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": header}}]
     tail: list[Block] = []
+    if note:
+        tail.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(note)}]})
+    buttons: list[Block] = []
     if notion_url:
-        tail.append(
+        buttons.append(
             {
-                "type": "actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "text": {"type": "plain_text", "text": t(lang, "open_in_notion")},
-                        "url": notion_url,
-                        "action_id": "agenda_open_notion",
-                    }
-                ],
+                "type": "button",
+                "text": {"type": "plain_text", "text": t(lang, "open_in_notion")},
+                "url": notion_url,
+                "action_id": "agenda_open_notion",
             }
         )
+    if carry_over:
+        buttons.append(
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": t(lang, "carry_over_button")},
+                "action_id": "agenda_carry_over",
+                "value": agenda.meeting.isoformat(),
+            }
+        )
+    if buttons:
+        tail.append({"type": "actions", "elements": buttons})
     topics = agenda_order(agenda)
     if not topics:
         blocks.append(section(escape(t(lang, "no_topics"))))

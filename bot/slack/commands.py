@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -9,10 +10,13 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.archive.search import PAGE_SIZE, page_offset, search_blocks
 from bot.core.agenda import compile_agenda
+from bot.core.i18n import t
 from bot.core.model import Presenter
+from bot.core.weeks import WEEKDAYS
 from bot.slack import ids
-from bot.slack.blocks import agenda_blocks
+from bot.slack.blocks import agenda_blocks, escape
 from bot.slack.deps import SlackDeps
 from bot.slack.views import confirmation, help_blocks, list_blocks, rejection, topic_modal
 
@@ -32,7 +36,7 @@ def _topic_command(deps: SlackDeps) -> Callable[..., None]:
         sub = SUBCOMMANDS.get(word.lower()) if word else None
         if not text.strip():
             open_form(deps, client, str(command["trigger_id"]), str(command.get("channel_id")))
-        elif sub is not None and (word.lower() != "search" or rest.strip()):
+        elif sub is not None and (sub is not _search or rest.strip()):
             sub(deps, respond, user_id, rest.strip())
         else:
             presenter = deps.directory.presenter(user_id, command.get("user_name"))
@@ -64,6 +68,8 @@ def submit(deps: SlackDeps, respond: Respond, presenter: Presenter, text: str) -
     topic = deps.cards.post(outcome.topic)
     fallback, blocks = confirmation(topic, deps.lang, outcome.hints, outcome.paper)
     respond(text=fallback, blocks=blocks, response_type="ephemeral")
+    if topic.late:
+        deps.cycle.add_late_topic(topic)
 
 
 def _help(deps: SlackDeps, respond: Respond, user_id: str, rest: str) -> None:
@@ -83,9 +89,57 @@ def _agenda(deps: SlackDeps, respond: Respond, user_id: str, rest: str) -> None:
     respond(text=agenda.title, blocks=agenda_blocks(agenda, deps.lang), response_type="ephemeral")
 
 
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.split()[0]) if text.split() else None
+    except ValueError:
+        return None
+
+
+def _skip_or_unskip(skip: bool) -> Callable[[SlackDeps, Respond, str, str], None]:
+    def handle(deps: SlackDeps, respond: Respond, user_id: str, rest: str) -> None:
+        if not deps.cycle.may_organize(user_id):
+            respond(text=t(deps.lang, "organizers_only"), response_type="ephemeral")
+            return
+        date = _parse_date(rest)
+        cycle = deps.topics.cycle
+        today = deps.topics.clock().astimezone(cycle.tz).date()
+        if date is None or date.weekday() != cycle.meeting_weekday or date < today:
+            usage = t(deps.lang, "skip_usage", weekday=WEEKDAYS[cycle.meeting_weekday])
+            respond(
+                text=f"{usage}\n```/topic {'skip' if skip else 'unskip'} {escape(rest)}```",
+                response_type="ephemeral",
+            )
+            return
+        if skip:
+            moved = deps.cycle.skip(date, t(deps.lang, "skip_reason_configured"))
+            done = t(deps.lang, "skip_done", date=date.isoformat(), moved=moved)
+        else:
+            deps.cycle.unskip(date)
+            done = t(deps.lang, "unskip_done", date=date.isoformat())
+        respond(text=done, response_type="ephemeral")
+
+    return handle
+
+
+def _search(deps: SlackDeps, respond: Respond, user_id: str, rest: str) -> None:
+    show_search(deps, respond, rest, 1)
+
+
+def show_search(deps: SlackDeps, respond: Respond, words: str, page: int) -> None:
+    """`/topic search WORDS`: past topics by title, notes, tag and presenter, paginated."""
+    topics, total = deps.topics.repo.search(words, limit=PAGE_SIZE, offset=page_offset(page))
+    blocks = search_blocks(topics, total, page, words, deps.lang)
+    respond(text=words, blocks=blocks, response_type="ephemeral", replace_original=page > 1)
+
+
 SUBCOMMANDS: dict[str, Callable[[SlackDeps, Respond, str, str], None]] = {
     "help": _help,
     "ヘルプ": _help,
     "list": _list,
     "agenda": _agenda,
+    "search": _search,
+    "検索": _search,
+    "skip": _skip_or_unskip(True),
+    "unskip": _skip_or_unskip(False),
 }

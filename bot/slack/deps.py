@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.i18n import Language
+from bot.services.cycle import CycleService
 from bot.services.topics import TopicService
 from bot.slack.cards import Cards
 from bot.slack.client import Directory
@@ -19,4 +20,5 @@ class SlackDeps:
     directory: Directory
     lang: Language
     channel: str
-    group_name: str = "機械学習勉強会"
+    group_name: str
+    cycle: CycleService

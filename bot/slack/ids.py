@@ -22,3 +22,7 @@ INPUT_URL = "url_input"
 INPUT_TITLE = "title_input"
 INPUT_NOTES = "notes_input"
 INPUT_TARGET = "target_select"
+
+CARRY_OVER_CALLBACK = "carry_over_modal"
+BLOCK_CARRY = "carry"
+INPUT_CARRY = "carry_select"

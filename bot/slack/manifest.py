@@ -16,6 +16,8 @@ BOT_SCOPES = (
     "users:read.email",
     "channels:read",
     "groups:read",
+    "channels:history",
+    "groups:history",
 )
 BOT_EVENTS = ("app_home_opened", "reaction_added", "reaction_removed")
 

@@ -92,6 +92,8 @@ def _submission(deps: SlackDeps) -> Callable[..., None]:
             topic = deps.cards.post(outcome.topic)
             fallback, blocks = confirmation(topic, deps.lang, outcome.hints, outcome.paper)
         tell(client, deps.channel, user_id, fallback, blocks)
+        if outcome.topic is not None and outcome.topic.late:
+            deps.cycle.add_late_topic(outcome.topic)
 
     return handle
 

@@ -309,3 +309,34 @@ def home_view(
     if len(live) > 40:
         blocks.append(_context(t(lang, "more_topics", count=len(live) - 40)))
     return {"type": "home", "blocks": blocks[:100]}
+
+
+def carry_over_modal(lang: Language, meeting: dt.date, topics: list[Topic]) -> View:
+    """Choose the topics that were not presented; they move on with their votes."""
+    options = [
+        _option(f"[{x.tag}] {x.title} — {x.presenter.name}"[:75], str(x.id)) for x in topics[:100]
+    ]
+    blocks: list[Block] = [section(t(lang, "carry_over_label"))]
+    if options:
+        blocks = [
+            {
+                "type": "input",
+                "block_id": ids.BLOCK_CARRY,
+                "optional": True,
+                "label": _plain(t(lang, "carry_over_label")),
+                "element": {
+                    "type": "multi_static_select",
+                    "action_id": ids.INPUT_CARRY,
+                    "options": options,
+                },
+            }
+        ]
+    return {
+        "type": "modal",
+        "callback_id": ids.CARRY_OVER_CALLBACK,
+        "private_metadata": meeting.isoformat(),
+        "title": _plain(t(lang, "carry_over_title")),
+        "submit": _plain(t(lang, "carry_over_submit")),
+        "close": _plain(t(lang, "modal_close")),
+        "blocks": blocks,
+    }

@@ -33,6 +33,7 @@ DEFAULT_SCOPES = frozenset(
     {
         "app_mentions:read",
         "channels:history",
+        "groups:history",
         "channels:read",
         "chat:write",
         "commands",
@@ -55,6 +56,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "reactions.add": ("reactions:write",),
     "reactions.remove": ("reactions:write",),
     "conversations.members": ("channels:read", "groups:read", "mpim:read", "im:read"),
+    "conversations.history": ("channels:history", "groups:history"),
     "conversations.info": ("channels:read", "groups:read", "mpim:read", "im:read"),
     "conversations.open": ("im:write", "mpim:write", "channels:manage", "groups:write"),
     "users.info": ("users:read",),
@@ -453,6 +455,7 @@ class FakeSlack(FakeHttpServer):
             "reactions.add": self._reactions_add,
             "reactions.remove": self._reactions_remove,
             "conversations.members": self._conversations_members,
+            "conversations.history": self._conversations_history,
             "conversations.info": self._conversations_info,
             "conversations.open": self._conversations_open,
             "users.info": self._users_info,
@@ -1119,6 +1122,27 @@ class FakeSlack(FakeHttpServer):
             members = []
         page, next_cursor = _paginate(list(members), list(members), params)
         return {"ok": True, "members": page, "response_metadata": {"next_cursor": next_cursor}}
+
+    def _conversations_history(self, params: JSONDict) -> JSONDict:
+        """Newest first; ``oldest`` filters; metadata only with include_all_metadata."""
+        channel = self._channel(params)
+        oldest = float(params.get("oldest") or 0)
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = []
+        for message in reversed(self.messages.get(channel, [])):
+            if float(message["ts"]) < oldest or message.get("thread_ts"):
+                continue
+            item = dict(message)
+            if not with_metadata:
+                item.pop("metadata", None)
+            found.append(item)
+        page, next_cursor = _paginate(found, [m["ts"] for m in found], params)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": bool(next_cursor),
+            "response_metadata": {"next_cursor": next_cursor},
+        }
 
     def _conversations_info(self, params: JSONDict) -> JSONDict:
         channel = self._channel(params)

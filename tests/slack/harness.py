@@ -134,6 +134,9 @@ def running_bot(
     *,
     clock: Callable[[], dt.datetime] | None = None,
     slack: FakeSlack | None = None,
+    notion: Callable[[Any], Any] | None = None,
+    lookup: Callable[[Any], Any] | None = None,
+    owner: str | None = None,
     **extra: str,
 ) -> Iterator[Bot]:
     fake = slack or FakeSlack(TOKEN)
@@ -141,8 +144,12 @@ def running_bot(
         for user, name in (("U04SHUN", "Shun Ito"), ("U01NAOTO", "Naoto Shimakoshi")):
             fake.add_user(user, name, real_name=name, email=f"{user.lower()}@example.com")
         settings = settings_for(fake, tmp, **extra)
-        kwargs = {"clock": clock} if clock else {}
-        runtime = build_runtime(settings, **kwargs)
+        kwargs: dict[str, Any] = {"clock": clock} if clock else {}
+        if notion is not None:
+            kwargs["notion"] = notion
+        if lookup is not None:
+            kwargs["lookup"] = lookup
+        runtime = build_runtime(settings, owner=owner, **kwargs)
         server = HttpServer(runtime.app, "127.0.0.1", 0, runtime.healthy)
         server.start()
         try:

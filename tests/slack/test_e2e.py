@@ -322,3 +322,72 @@ def _action(action_id: str, topic_id: int, *, user: str, bot: Bot) -> dict[str, 
             {"action_id": action_id, "block_id": "b", "value": str(topic_id), "type": "button"}
         ],
     }
+
+
+def test_search_finds_past_topics_by_japanese_substring(bot: Bot) -> None:
+    for n in range(12):
+        bot.command(f"[blog] 日本語マルチモーダル基盤モデル その{n} https://example.com/mm/{n}")
+    wait_for(lambda: len(bot.slack.calls_to("chat.postMessage")) == 12, timeout=10)
+    _, url = bot.command("search マルチモーダル")
+    first = json.dumps(bot.replies(url), ensure_ascii=False)
+    assert "その11" in first or "その0" in first
+    assert "search_next" in first
+    payload = json.loads(first)[0]
+    button = next(
+        e
+        for b in payload["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e.get("action_id") == "search_next"
+    )
+    action = {
+        "type": "block_actions",
+        "team": {"id": "T0FAKE0001"},
+        "user": {"id": "U04SHUN", "name": "shun"},
+        "api_app_id": "A0FAKE0001",
+        "trigger_id": "trigger.search",
+        "response_url": (next_url := bot.slack.response_url()),
+        "actions": [
+            {
+                "action_id": "search_next",
+                "block_id": "b",
+                "value": button["value"],
+                "type": "button",
+            }
+        ],
+    }
+    assert bot.interactive(action).status_code == 200
+    second = json.dumps(bot.replies(next_url), ensure_ascii=False)
+    assert "日本語マルチモーダル" in second
+
+
+def test_missing_title_is_fetched_and_paper_details_shown(tmp_path: Path) -> None:
+    from bot.links.metadata import LinkMetadata
+
+    class Lookup:
+        def resolve(self, url: str) -> LinkMetadata:
+            return LinkMetadata(
+                url=url,
+                title="ConvNeXt V2: Co-designing and Scaling ConvNets with Masked Autoencoders",
+                authors=("Sanghyun Woo", "Shoubhik Debnath", "Ronghang Hu", "Xinlei Chen"),
+                year=2023,
+                is_paper=True,
+                ok=True,
+            )
+
+    from tests.slack.harness import running_bot as start
+
+    with start(tmp_path, lookup=lambda _repo: Lookup()) as running:
+        _, url = running.command("[論文] https://arxiv.org/abs/2301.00808")
+        reply = json.dumps(running.replies(url), ensure_ascii=False)
+        assert "ConvNeXt V2: Co-designing" in reply
+        assert "Sanghyun Woo, Shoubhik Debnath, Ronghang Hu et al. (2023)" in reply
+        topic = running.runtime.repo.topics_for_meeting(running.runtime.topics.coming_meeting())[0]
+        assert topic.title.startswith("ConvNeXt V2: Co-designing")
+
+
+def test_non_paper_link_for_a_paper_tag_gets_a_hint(bot: Bot) -> None:
+    _, url = bot.command("[論文] Some blog post https://example.com/post")
+    reply = json.dumps(bot.replies(url), ensure_ascii=False)
+    assert "論文ページ" in reply
+    assert bot.slack.calls_to("chat.postMessage")

@@ -1,0 +1,373 @@
+"""The weekly cycle: publish the agenda exactly once, remind, skip weeks, carry topics over."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.core.agenda import Agenda, compile_agenda
+from bot.core.i18n import Language, t
+from bot.core.model import Topic, TopicStatus
+from bot.core.weeks import Cycle, upcoming_meeting
+from bot.services.votes import Correction, ReactionReader, VoteService
+from bot.store import Repository
+
+log = logging.getLogger(__name__)
+
+LEASE_TTL = dt.timedelta(minutes=10)
+
+
+def default_owner() -> str:
+    """Who holds a claim: this host and process, so replicas tell each other apart."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class NotionTarget(Protocol):
+    """Publishes an agenda page; raises on failure (the service retries later)."""
+
+    def publish(self, agenda: Agenda, owner: str) -> NotionPageRef: ...
+
+
+class NotionPageRef(Protocol):
+    @property
+    def page_id(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+
+
+class AgendaChannel(Protocol):
+    """The Slack side of the cycle (``bot.slack.agenda`` implements it)."""
+
+    def post_agenda(
+        self, agenda: Agenda, notion_url: str | None, note: str | None
+    ) -> tuple[str, str]: ...
+    def update_agenda(
+        self, channel: str, ts: str, agenda: Agenda, notion_url: str | None, note: str | None
+    ) -> None: ...
+    def find_agenda(self, meeting: dt.date, since: dt.datetime) -> tuple[str, str] | None: ...
+    def announce(self, text: str, mentions: Sequence[str] = ()) -> None: ...
+    def reply_in_thread(self, channel: str, ts: str, text: str) -> None: ...
+    def tell_organizers(self, organizers: Sequence[str], text: str) -> None: ...
+    def members(self) -> list[str]: ...
+    def is_bot(self, user_id: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class PublishReport:
+    """What one publish did, for the CLI and the logs."""
+
+    meeting: dt.date
+    skipped: str | None = None
+    topics: int = 0
+    slack: str | None = None
+    notion_url: str | None = None
+    notion_error: str | None = None
+    corrections: tuple[Correction, ...] = field(default=())
+
+
+class SkipRegistry:
+    """Skipped dates: configured, holidays, and those organisers set (in the database)."""
+
+    def __init__(self, repo: Repository, base: Callable[[dt.date], bool]) -> None:
+        self.repo = repo
+        self.base = base
+        self._dates: set[dt.date] | None = None
+
+    def refresh(self) -> None:
+        self._dates = self.repo.skipped_dates()
+
+    def __call__(self, date: dt.date) -> bool:
+        if self._dates is None:
+            self.refresh()
+        assert self._dates is not None
+        return date in self._dates or self.base(date)
+
+
+class CycleService:
+    """Publishing, reminding and skipping, the same for the scheduler and the CLI."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        cycle: Cycle,
+        channel: AgendaChannel,
+        votes: VoteService,
+        *,
+        skips: SkipRegistry | None = None,
+        reader: ReactionReader | None = None,
+        notion: NotionTarget | None = None,
+        lang: Language = "ja",
+        group_name: str = "機械学習勉強会",
+        organizers: Sequence[str] = (),
+        roster: Sequence[str] = (),
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        owner: str | None = None,
+    ) -> None:
+        self.repo = repo
+        self.cycle = cycle
+        self.channel = channel
+        self.votes = votes
+        self.skips = skips
+        self.reader = reader
+        self.notion = notion
+        self.lang: Language = lang
+        self.group_name = group_name
+        self.organizers = tuple(organizers)
+        self.roster = tuple(roster)
+        self.clock = clock
+        self.owner = owner or default_owner()
+
+    # -- publishing -------------------------------------------------------------
+
+    def agenda(self, meeting: dt.date) -> Agenda:
+        return compile_agenda(meeting, self.repo.topics_for_meeting(meeting), self.group_name)
+
+    def publish(self, meeting: dt.date | None = None) -> PublishReport:
+        """Publish (or re-publish in place) one meeting's agenda to Notion and Slack."""
+        meeting = meeting or upcoming_meeting(self.clock(), self.cycle)
+        lease = f"publish:{meeting.isoformat()}"
+        if not self.repo.acquire_lease(lease, self.owner, LEASE_TTL):
+            log.info("publish_busy", extra={"meeting": str(meeting)})
+            return PublishReport(meeting, skipped="busy")
+        try:
+            return self._publish(meeting)
+        finally:
+            self.repo.release_lease(lease, self.owner)
+
+    def _publish(self, meeting: dt.date) -> PublishReport:
+        corrections: list[Correction] = []
+        if self.reader is not None:
+            try:
+                corrections = self.votes.reconcile(meeting, self.reader)
+            except Exception:  # Slack trouble must not stop the agenda going out
+                log.warning("reconcile_failed", exc_info=True)
+        agenda = self.agenda(meeting)
+        notion_url, notion_error = self._publish_notion(agenda)
+        note = t(self.lang, "notion_failed_note") if notion_error else None
+        slack_ts = self._publish_slack(agenda, notion_url, note)
+        log.info(
+            "agenda_published",
+            extra={
+                "meeting": str(meeting),
+                "topics": len(agenda.ranked),
+                "notion": bool(notion_url),
+            },
+        )
+        return PublishReport(
+            meeting,
+            topics=len(agenda.ranked),
+            slack=slack_ts,
+            notion_url=notion_url,
+            notion_error=notion_error,
+            corrections=tuple(corrections),
+        )
+
+    def _publish_notion(self, agenda: Agenda) -> tuple[str | None, str | None]:
+        if self.notion is None:
+            return None, None
+        meeting = agenda.meeting
+        try:
+            page = self.notion.publish(agenda, self.owner)
+        except Exception as error:  # every Notion failure is retried; organisers hear once
+            message = str(getattr(error, "hint", None) or error) or type(error).__name__
+            log.warning("notion_publish_failed", extra={"meeting": str(meeting), "error": message})
+            record = self.repo.claim_publication(meeting, "notion", self.owner)
+            self.repo.update_publication(
+                meeting, "notion", state="failed", last_error=message[:2000]
+            )
+            if not record.incident_notified:
+                text = t(
+                    self.lang, "notion_failed_organizers", date=meeting.isoformat(), error=message
+                )
+                self.channel.tell_organizers(self.organizers, text)
+                self.repo.update_publication(meeting, "notion", incident_notified=True)
+            return None, message
+        done = self.repo.claim_publication(meeting, "notion", self.owner)
+        if done.incident_notified:
+            text = t(self.lang, "notion_recovered", date=meeting.isoformat())
+            self.channel.tell_organizers(self.organizers, text)
+        self.repo.update_publication(
+            meeting, "notion", state="complete", incident_notified=False, last_error=None
+        )
+        return page.url, None
+
+    def _publish_slack(self, agenda: Agenda, notion_url: str | None, note: str | None) -> str:
+        meeting = agenda.meeting
+        record = self.repo.claim_publication(meeting, "slack", self.owner)
+        found: tuple[str, str] | None = None
+        if record.external_id and record.channel:
+            found = (record.channel, record.external_id)
+        else:
+            # A crash between posting and recording leaves a message we must adopt.
+            found = self.channel.find_agenda(meeting, record.claimed_at - dt.timedelta(minutes=5))
+        if found is None:
+            channel, ts = self.channel.post_agenda(agenda, notion_url, note)
+        else:
+            channel, ts = found
+            self.channel.update_agenda(channel, ts, agenda, notion_url, note)
+        self.repo.update_publication(
+            meeting, "slack", external_id=ts, channel=channel, state="complete"
+        )
+        return ts
+
+    def add_late_topic(self, topic: Topic) -> None:
+        """A topic submitted after the agenda went out: update it and say so in its thread."""
+        record = self.repo.get_publication(topic.meeting, "slack")
+        if record is None or not record.external_id or not record.channel:
+            return
+        self.publish(topic.meeting)
+        text = t(
+            self.lang,
+            "late_announce",
+            tag=topic.tag,
+            title=topic.title,
+            name=topic.presenter.name,
+        )
+        self.channel.reply_in_thread(record.channel, record.external_id, text)
+
+    def retry_pending(self) -> list[PublishReport]:
+        """Publish again the coming meetings whose Notion page is not complete."""
+        now = self.clock()
+        reports = []
+        for meeting in self._open_meetings(now):
+            slack = self.repo.get_publication(meeting, "slack")
+            notion = self.repo.get_publication(meeting, "notion")
+            if slack is None or slack.state != "complete":
+                continue
+            if self.notion is not None and (notion is None or notion.state != "complete"):
+                reports.append(self.publish(meeting))
+        return reports
+
+    def _open_meetings(self, now: dt.datetime) -> list[dt.date]:
+        """Meetings whose agenda may still change: not yet over (plus a day of grace)."""
+        cutoff = now - dt.timedelta(days=1)
+        return [d for d in self.repo.meeting_dates() if self.cycle.meeting_start(d) > cutoff]
+
+    # -- the scheduler's steps ----------------------------------------------------
+
+    def scheduled_publish(self) -> PublishReport | None:
+        """The publish job: today's meeting, or the skip announcement if there is none."""
+        now = self.clock()
+        today = now.astimezone(self.cycle.tz).date()
+        nominal = self.cycle.meeting_on_or_after(today, include_skipped=True)
+        if nominal != today:
+            return None
+        if self.cycle.is_skipped(today):
+            self.announce_skip(today, self._skip_reason(today))
+            return PublishReport(today, skipped="skipped")
+        if now >= self.cycle.meeting_start(today):
+            return None
+        if not self.repo.claim_job_run("scheduled_publish", today.isoformat(), self.owner):
+            return PublishReport(today, skipped="another replica")
+        return self.publish(today)
+
+    def catch_up(self, last_reminder: dt.datetime | None, grace: dt.timedelta) -> list[str]:
+        """On start: a publish missed while down runs once if its meeting has not started;
+        a missed reminder is sent only within ``grace``."""
+        done: list[str] = []
+        now = self.clock()
+        meeting = upcoming_meeting(now, self.cycle)
+        record = self.repo.get_publication(meeting, "slack")
+        if now >= self.cycle.publish_at(meeting) and (record is None or record.state != "complete"):
+            self.publish(meeting)
+            done.append("publish")
+        if last_reminder is not None and now - last_reminder <= grace and self.remind(meeting):
+            done.append("remind")
+        return done
+
+    # -- reminders ----------------------------------------------------------------
+
+    def missing_members(self, meeting: dt.date) -> list[str]:
+        """Members without an active topic for ``meeting`` (roster, or channel minus bots)."""
+        members = list(self.roster) or [
+            m for m in self.channel.members() if not self.channel.is_bot(m)
+        ]
+        submitted = {topic.presenter.user_id for topic in self.repo.topics_for_meeting(meeting)}
+        return [m for m in dict.fromkeys(members) if m not in submitted]
+
+    def remind(self, meeting: dt.date | None = None) -> bool:
+        """One channel message naming who has not submitted; never twice for a meeting."""
+        now = self.clock()
+        meeting = meeting or upcoming_meeting(now, self.cycle)
+        nominal = self.cycle.meeting_on_or_after(
+            now.astimezone(self.cycle.tz).date(), include_skipped=True
+        )
+        if nominal != meeting and self.cycle.is_skipped(nominal):
+            return False  # this week is off: remind next week, not now
+        missing = self.missing_members(meeting)
+        if not self.repo.claim_job_run("reminder", meeting.isoformat(), self.owner):
+            return False
+        if not missing:
+            log.info("reminder_not_needed", extra={"meeting": str(meeting)})
+            return False
+        text = t(self.lang, "reminder", date=meeting.isoformat(), mentions="{mentions}")
+        self.channel.announce(text, missing)
+        log.info("reminder_sent", extra={"meeting": str(meeting), "missing": len(missing)})
+        return True
+
+    # -- skipping and carrying over -------------------------------------------------
+
+    def may_organize(self, user_id: str) -> bool:
+        return not self.organizers or user_id in self.organizers
+
+    def _skip_reason(self, date: dt.date) -> str:
+        meeting = self.repo.get_meeting(date)
+        if meeting is not None and meeting.skipped and meeting.skip_reason:
+            return meeting.skip_reason
+        return t(self.lang, f"skip_reason_{self.cycle.skip_reason(date) or 'configured'}")
+
+    def skip(self, date: dt.date, reason: str | None = None) -> int:
+        """Skip a meeting date: its open topics move to the next held meeting."""
+        self.repo.set_skipped(date, True, reason)
+        if self.skips is not None:
+            self.skips.refresh()
+        target = self.cycle.following(date)
+        moved = self.repo.move_open_topics(date, target)
+        self.announce_skip(date, reason or t(self.lang, "skip_reason_configured"), moved, target)
+        return moved
+
+    def unskip(self, date: dt.date) -> None:
+        self.repo.set_skipped(date, False, None)
+        if self.skips is not None:
+            self.skips.refresh()
+        self.channel.announce(t(self.lang, "unskip_announce", date=date.isoformat()))
+
+    def announce_skip(
+        self, date: dt.date, reason: str, moved: int | None = None, target: dt.date | None = None
+    ) -> None:
+        if not self.repo.claim_job_run("skip_announce", date.isoformat(), self.owner):
+            return
+        target = target or self.cycle.following(date)
+        if moved is None:
+            moved = self.repo.move_open_topics(date, target)
+        text = t(
+            self.lang,
+            "skip_announce",
+            date=date.isoformat(),
+            reason=reason,
+            moved=moved,
+            next=target.isoformat(),
+        )
+        self.channel.announce(text)
+
+    def carry_over(self, meeting: dt.date, topic_ids: Iterable[int]) -> tuple[int, dt.date]:
+        """Roll the chosen topics (with their votes) to the next meeting; the rest are done."""
+        chosen = set(topic_ids)
+        target = self.cycle.following(meeting)
+        moved = 0
+        for topic in self.repo.topics_for_meeting(meeting):
+            if topic.id in chosen and topic.status == TopicStatus.ACTIVE:
+                self.repo.update_topic(topic.id, meeting=target)
+                moved += 1
+            elif topic.status == TopicStatus.ACTIVE:
+                self.repo.set_status(topic.id, TopicStatus.PRESENTED)
+        if moved:
+            self.channel.announce(
+                t(self.lang, "carried_over", count=moved, date=target.isoformat())
+            )
+        return moved, target
