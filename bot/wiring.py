@@ -134,9 +134,34 @@ def notion_publisher(settings: Settings) -> Callable[[Repository], NotionTarget 
     def build(repo: Repository) -> NotionTarget | None:
         if not settings.notion_enabled or settings.notion_token is None:
             return None
-        return None  # PENDING: wired to bot.notion.publisher once it lands
+        from bot.notion.publisher import NotionPublisher, make_client
+
+        client = make_client(settings.notion_token.get_secret_value(), settings.notion_api_url)
+        return NotionPublisher(
+            client,
+            repo,
+            database_id=settings.notion_database_id,
+            parent_page_id=settings.notion_parent_page_id,
+            date_property=settings.notion_date_property,
+            lang=settings.language,
+            ledger=RepoLedger(repo),
+        )
 
     return build
+
+
+class RepoLedger:
+    """The Notion publisher's memory of the body it wrote, kept in the database."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+
+    def load(self, meeting: dt.date) -> str | None:
+        return self.repo.load_body_state(meeting)
+
+    def save(self, meeting: dt.date, state: str) -> None:
+        self.repo.claim_publication(meeting, "notion", "ledger")
+        self.repo.save_body_state(meeting, state)
 
 
 class StoreLinkCache:

@@ -267,6 +267,12 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "ja": "{date} の票を Slack のリアクションと照合しました: 修正 {count} 件",
         "en": "Reconciled the {date} votes with Slack's reactions: {count} corrected",
     },
+    "card_not_posted": {
+        "ja": "トピックは保存しましたが、チャンネルへのカード投稿に失敗しました。"
+        "ボットがチャンネルに招待されているか幹事に確認してください（`/invite @studybot`）。",
+        "en": "Your topic is saved, but its card could not be posted in the channel. "
+        "Ask an organiser to check the bot is in the channel (`/invite @studybot`).",
+    },
     "late_addition": {"ja": "（追加）", "en": " (late)"},
 }
 

@@ -27,10 +27,18 @@ class Cards:
     vote_emoji: str = "+1"
 
     def post(self, topic: Topic) -> Topic:
+        """Post the card; if Slack refuses, the topic stays stored and the caller says so."""
         text, blocks = topic_card(topic, self.lang, self.vote_emoji)
-        response = self.client.chat_postMessage(
-            channel=self.channel, text=text, blocks=blocks, unfurl_links=False
-        )
+        try:
+            response = self.client.chat_postMessage(
+                channel=self.channel, text=text, blocks=blocks, unfurl_links=False
+            )
+        except SlackApiError as error:
+            log.error(
+                "card_post_failed",
+                extra={"topic_id": topic.id, "error": error.response.get("error")},
+            )
+            return topic
         ts = str(response["ts"])
         channel = str(response.get("channel") or self.channel)
         log.info("card_posted", extra={"topic_id": topic.id, "ts": ts})

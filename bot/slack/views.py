@@ -88,6 +88,8 @@ def confirmation(
     blocks += _notes_sections(topic.notes)
     if topic.late:
         blocks.append(_context(t(lang, "accepted_late")))
+    if topic.card_ts is None:
+        blocks.append(_context(f"⚠️ {t(lang, 'card_not_posted')}"))
     for hint in hints:
         blocks.append(_context(f"💡 {escape(hint)}"))
     blocks.append(

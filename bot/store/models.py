@@ -164,6 +164,7 @@ class PublicationRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     incident_notified: Mapped[bool] = mapped_column(Boolean, default=False)
+    body_state: Mapped[str | None] = mapped_column(Text)
 
 
 class JobRunRow(Base):

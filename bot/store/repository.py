@@ -398,6 +398,18 @@ class Repository:
             s.flush()
             return to_publication(row)
 
+    def load_body_state(self, meeting: dt.date) -> str | None:
+        """What the Notion publisher last wrote for ``meeting`` (opaque to the store)."""
+        with self._sessions.begin() as s:
+            try:
+                return self._publication_row(s, meeting, "notion").body_state
+            except NotFoundError:
+                return None
+
+    def save_body_state(self, meeting: dt.date, state: str) -> None:
+        with self._sessions.begin() as s:
+            self._publication_row(s, meeting, "notion", lock=True).body_state = state
+
     def get_publication(self, meeting: dt.date, target: PublicationTarget) -> Publication | None:
         """The publication record, if one was claimed."""
         with self._sessions.begin() as s:

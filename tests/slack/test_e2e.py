@@ -391,3 +391,12 @@ def test_non_paper_link_for_a_paper_tag_gets_a_hint(bot: Bot) -> None:
     reply = json.dumps(bot.replies(url), ensure_ascii=False)
     assert "論文ページ" in reply
     assert bot.slack.calls_to("chat.postMessage")
+
+
+def test_card_refused_by_slack_keeps_the_topic_and_says_so(bot: Bot) -> None:
+    bot.slack.error_for("chat.postMessage", "not_in_channel")
+    _, url = bot.command(CONVNEXT)
+    reply = json.dumps(bot.replies(url), ensure_ascii=False)
+    assert "カード投稿に失敗しました" in reply
+    topics = bot.runtime.repo.topics_for_meeting(bot.runtime.topics.coming_meeting())
+    assert [t.title for t in topics] == ["ConvNeXt V2"]
