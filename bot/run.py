@@ -43,9 +43,14 @@ def run(settings: Settings) -> int:
                 runtime.app, app_token, web_client=make_client(app_token, settings.slack_api_url)
             )
             handler.connect()  # type: ignore[no-untyped-call]
-            log.info("started", extra={"mode": "socket"})
+            health = HttpServer(
+                runtime.app, "0.0.0.0", settings.port, runtime.healthy, accept_events=False
+            )
+            health.start()
+            log.info("started", extra={"mode": "socket", "health_port": health.port})
             stop.wait()
             handler.close()  # type: ignore[no-untyped-call]
+            health.stop()
         else:
             server = HttpServer(runtime.app, "0.0.0.0", settings.port, runtime.healthy)
             server.start()

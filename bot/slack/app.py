@@ -60,6 +60,7 @@ def create_app(
 class _Handler(BaseHTTPRequestHandler):
     app: App
     health: Callable[[], bool]
+    accept_events: bool = True
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -84,7 +85,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b"not found", {"Content-Type": "text/plain"})
 
     def do_POST(self) -> None:
-        if self.path.split("?")[0] != "/slack/events":
+        if not self.accept_events or self.path.split("?")[0] != "/slack/events":
             self._send(404, b"not found", {"Content-Type": "text/plain"})
             return
         length = int(self.headers.get("Content-Length") or 0)
@@ -112,8 +113,18 @@ class _Handler(BaseHTTPRequestHandler):
 class HttpServer:
     """A threaded HTTP server for the Bolt app; start() in a thread, stop() cleanly."""
 
-    def __init__(self, app: App, host: str, port: int, health: Callable[[], bool]) -> None:
-        handler = type("Handler", (_Handler,), {"app": app, "health": staticmethod(health)})
+    def __init__(
+        self,
+        app: App,
+        host: str,
+        port: int,
+        health: Callable[[], bool],
+        *,
+        accept_events: bool = True,
+    ) -> None:
+        # In Socket Mode only /healthz is served: events come over the socket, unsigned.
+        attributes = {"app": app, "health": staticmethod(health), "accept_events": accept_events}
+        handler = type("Handler", (_Handler,), attributes)
         self.server = ThreadingHTTPServer((host, port), handler)
         self.server.daemon_threads = True
         self._thread: threading.Thread | None = None

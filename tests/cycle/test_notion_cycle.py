@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.model import Note, Presenter
+from bot.core.model import Presenter
 from bot.notion.publisher import NotionPublisher, make_client
 from bot.slack.blocks import MAX_BLOCKS
 from bot.store import Repository

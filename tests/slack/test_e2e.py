@@ -400,3 +400,19 @@ def test_card_refused_by_slack_keeps_the_topic_and_says_so(bot: Bot) -> None:
     assert "カード投稿に失敗しました" in reply
     topics = bot.runtime.repo.topics_for_meeting(bot.runtime.topics.coming_meeting())
     assert [t.title for t in topics] == ["ConvNeXt V2"]
+
+
+def test_health_only_server_refuses_events(tmp_path: Path) -> None:
+    import httpx
+
+    from bot.slack.app import HttpServer
+
+    with running_bot(tmp_path) as running:
+        health = HttpServer(running.runtime.app, "127.0.0.1", 0, lambda: True, accept_events=False)
+        health.start()
+        try:
+            base = f"http://127.0.0.1:{health.port}"
+            assert httpx.get(f"{base}/healthz").status_code == 200
+            assert httpx.post(f"{base}/slack/events", content=b"{}").status_code == 404
+        finally:
+            health.stop()
