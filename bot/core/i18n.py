@@ -273,6 +273,7 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Your topic is saved, but its card could not be posted in the channel. "
         "Ask an organiser to check the bot is in the channel (`/invite @studybot`).",
     },
+    "existing_card": {"ja": "既存のカード: {link}", "en": "The existing card: {link}"},
     "late_addition": {"ja": "（追加）", "en": " (late)"},
 }
 

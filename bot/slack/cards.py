@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.i18n import Language
+from bot.core.i18n import Language, t
 from bot.core.model import Topic
 from bot.slack.views import topic_card
 from bot.store import Repository
@@ -43,6 +43,18 @@ class Cards:
         channel = str(response.get("channel") or self.channel)
         log.info("card_posted", extra={"topic_id": topic.id, "ts": ts})
         return self.repo.set_card(topic.id, channel, ts)
+
+    def permalink_note(self, topic: Topic) -> str:
+        """ "The existing card: <link>" for a refused duplicate, or "" if there is none."""
+        if topic.card_channel is None or topic.card_ts is None:
+            return ""
+        try:
+            response = self.client.chat_getPermalink(
+                channel=topic.card_channel, message_ts=topic.card_ts
+            )
+        except SlackApiError:
+            return ""
+        return t(self.lang, "existing_card", link=str(response.get("permalink", "")))
 
     def refresh(self, topic_id: int) -> None:
         topic = self.repo.get_topic(topic_id)

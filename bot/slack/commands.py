@@ -62,7 +62,9 @@ def submit(deps: SlackDeps, respond: Respond, presenter: Presenter, text: str) -
     outcome = deps.topics.submit_text(presenter, text)
     if outcome.topic is None:
         problems = [deps.topics.problem_text(p) for p in outcome.problems]
-        fallback, blocks = rejection(problems, text, deps.lang)
+        if outcome.duplicate_of is not None:
+            problems.append(deps.cards.permalink_note(outcome.duplicate_of))
+        fallback, blocks = rejection([p for p in problems if p], text, deps.lang)
         respond(text=fallback, blocks=blocks, response_type="ephemeral")
         return
     topic = deps.cards.post(outcome.topic)

@@ -87,6 +87,8 @@ def _submission(deps: SlackDeps) -> Callable[..., None]:
         outcome = deps.topics.submit_draft(presenter, draft, _echo(draft), target=target)
         if outcome.topic is None:
             problems_text = [deps.topics.problem_text(p) for p in outcome.problems]
+            if outcome.duplicate_of is not None:
+                problems_text.append(deps.cards.permalink_note(outcome.duplicate_of))
             fallback, blocks = rejection(problems_text, _echo(draft), deps.lang)
         else:
             topic = deps.cards.post(outcome.topic)

@@ -416,3 +416,38 @@ def test_health_only_server_refuses_events(tmp_path: Path) -> None:
             assert httpx.post(f"{base}/slack/events", content=b"{}").status_code == 404
         finally:
             health.stop()
+
+
+def test_duplicate_for_the_same_meeting_links_the_existing_card(bot: Bot) -> None:
+    bot.command(CONVNEXT)
+    wait_for(lambda: bot.slack.calls_to("chat.postMessage"))
+    wait_for(lambda: bot.runtime.repo.topics_for_meeting(bot.runtime.topics.coming_meeting()))
+    wait_for(
+        lambda: bot.runtime.repo.topics_for_meeting(bot.runtime.topics.coming_meeting())[0].card_ts
+    )
+    _, url = bot.command("[論文] Same paper https://arxiv.org/pdf/2301.00808v2", user="U01NAOTO")
+    reply = json.dumps(bot.replies(url), ensure_ascii=False)
+    assert "すでに Shun Ito さんが提出しています" in reply
+    assert "既存のカード:" in reply and "/archives/" in reply
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1
+
+
+def test_edit_reopens_the_form_prefilled_and_updates_the_card(bot: Bot) -> None:
+    bot.command(CONVNEXT)
+    wait_for(lambda: bot.slack.calls_to("chat.postMessage"))
+    topic = wait_for(
+        lambda: bot.runtime.repo.topics_for_meeting(bot.runtime.topics.coming_meeting())
+    )[0]
+    wait_for(lambda: bot.runtime.repo.get_topic(topic.id).card_ts)
+    bot.interactive(_action(ids.ACTION_EDIT, topic.id, user="U04SHUN", bot=bot))
+    view = wait_for(lambda: bot.slack.calls_to("views.open"))[0].params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    dumped = json.dumps(view, ensure_ascii=False)
+    assert '"initial_value": "ConvNeXt V2"' in dumped and "マスク付きAEで事前学習" in dumped
+    submission = _view_submission(view, url="https://arxiv.org/abs/2301.00808")
+    values = submission["view"]["state"]["values"]  # type: ignore[index]
+    values[ids.BLOCK_TITLE][ids.INPUT_TITLE]["value"] = "ConvNeXt V2 (edited)"
+    assert bot.interactive(submission).status_code == 200
+    wait_for(lambda: bot.runtime.repo.get_topic(topic.id).title == "ConvNeXt V2 (edited)")
+    update = wait_for(lambda: bot.slack.calls_to("chat.update"))[0]
+    assert "ConvNeXt V2 (edited)" in json.dumps(update.params["blocks"], ensure_ascii=False)

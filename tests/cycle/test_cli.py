@@ -1,0 +1,110 @@
+"""The cycle's CLI steps as an operator runs them: same services, printed results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.core.model import Presenter
+from bot.core.weeks import upcoming_meeting
+from bot.settings import load_settings
+from bot.wiring import build_runtime
+from tests.fakes import FakeSlack
+from tests.slack.harness import CHANNEL, TOKEN
+
+CONTRACT_PREFIXES = ("SLACK_", "NOTION_", "DATABASE_URL", "STUDY_CHANNEL", "ORGANIZERS", "ROSTER")
+
+
+def _env(slack: FakeSlack, tmp_path: Path) -> dict[str, str]:
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(CONTRACT_PREFIXES)},
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": f"{slack.url}/api/",
+        "STUDY_CHANNEL": CHANNEL,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/cli.db",
+        "SKIP_JP_HOLIDAYS": "false",
+    }
+
+
+def _cli(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _seed(env: dict[str, str], n: int = 3) -> dt.date:
+    settings = load_settings({k: v for k, v in env.items() if k in env})
+    runtime = build_runtime(settings)
+    try:
+        for k in range(n):
+            outcome = runtime.topics.submit_text(
+                Presenter(f"U{k}", f"Member {k}"), f"[blog] Topic {k} https://example.com/{k}"
+            )
+            assert outcome.topic is not None
+            runtime.deps.cards.post(outcome.topic)
+        return upcoming_meeting(dt.datetime.now(dt.UTC), runtime.topics.cycle)
+    finally:
+        runtime.close()
+
+
+def test_preview_json_is_the_documented_interface(tmp_path: Path) -> None:
+    with FakeSlack(TOKEN) as slack:
+        env = _env(slack, tmp_path)
+        meeting = _seed(env)
+        calls_before = len(slack.calls)
+        proc = _cli(env, tmp_path, "preview", "--format", "json")
+        assert proc.returncode == 0, proc.stderr
+        data = json.loads(proc.stdout)
+        assert data["meeting"] == meeting.isoformat()
+        assert [t["title"] for t in data["topics"]] == ["Topic 0", "Topic 1", "Topic 2"]
+        assert set(data["topics"][0]) == {
+            "tag", "title", "url", "presenter", "presenter_id", "votes", "notes", "submitted_at",
+        }  # fmt: skip
+        assert len(slack.calls) == calls_before  # preview only reads
+        md = _cli(env, tmp_path, "preview")
+        assert md.stdout.startswith(f"# {meeting.isoformat()} 機械学習勉強会")
+
+
+def test_publish_twice_then_reconcile_and_remind(tmp_path: Path) -> None:
+    with FakeSlack(TOKEN) as slack:
+        env = _env(slack, tmp_path)
+        _seed(env)
+        first = _cli(env, tmp_path, "publish")
+        assert first.returncode == 0, first.stderr
+        assert "アジェンダを公開しました（トピック 3 件）" in first.stdout
+        second = _cli(env, tmp_path, "publish")
+        assert second.returncode == 0, second.stderr
+        agendas = [m for m in slack.messages[CHANNEL] if m.get("metadata")]
+        assert len(agendas) == 1
+        card = slack.messages[CHANNEL][0]
+        slack.set_reactions(CHANNEL, card["ts"], {"+1": ["UVOTER1", "UVOTER2"]})
+        slack.add_user("UVOTER1", "v1")
+        slack.add_user("UVOTER2", "v2")
+        votes = _cli(env, tmp_path, "votes", "reconcile")
+        assert votes.returncode == 0, votes.stderr
+        assert "修正 1 件" in votes.stdout and "Topic 0: 2 (+2 -0)" in votes.stdout
+        slack.channel_members[CHANNEL] = ["U0", "U1", "U2", "ULATE"]
+        slack.add_user("ULATE", "late")
+        remind = _cli(env, tmp_path, "remind")
+        assert remind.returncode == 0 and "リマインドを送りました" in remind.stdout
+        assert "<@ULATE>" in slack.calls_to("chat.postMessage")[-1].params["text"]
+        again = _cli(env, tmp_path, "remind")
+        assert "送りませんでした" in again.stdout
+
+
+def test_publish_without_slack_configuration_says_what_is_missing(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(CONTRACT_PREFIXES)}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/x.db"
+    proc = _cli(env, tmp_path, "publish")
+    assert proc.returncode == 2
+    assert "SLACK_BOT_TOKEN:" in proc.stderr and "STUDY_CHANNEL:" in proc.stderr
+    assert "Traceback" not in proc.stderr
