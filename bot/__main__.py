@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from bot.archive.cli import add_commands, run_export, run_import
 from bot.core.agenda import agenda_order, compile_agenda, render_markdown
 from bot.core.i18n import t
 from bot.settings import ConfigError, Settings, load_settings
+from bot.store.db import DatabaseError
 
 if TYPE_CHECKING:
     from bot.wiring import Runtime
@@ -231,8 +233,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if value is not None
     ]
-    setup_logging(settings.log_format, secrets)
-    return COMMANDS[args.command](settings, args)
+    # The demo and read-only commands talk to a person: their progress lines are enough.
+    quiet = args.command in ("demo", "preview", "manifest", "export", "import", "doctor")
+    setup_logging(settings.log_format, secrets, logging.WARNING if quiet else logging.INFO)
+    try:
+        return COMMANDS[args.command](settings, args)
+    except DatabaseError as error:
+        print(f"studybot: DATABASE_URL: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -57,3 +57,5 @@ def setup_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Alembic narrates its plugin set-up at INFO on every start; only problems matter.
+    logging.getLogger("alembic").setLevel(max(level, logging.WARNING))

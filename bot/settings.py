@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.weeks import Cycle, parse_weekday
@@ -175,6 +175,15 @@ class Settings(BaseSettings):
             raise ValueError("expected an http(s) URL")
         return value
 
+    @model_validator(mode="after")
+    def _publish_before_meeting(self) -> Settings:
+        if parse_time(self.publish_time) >= parse_time(self.meeting_time):
+            raise ValueError(
+                f"{self.publish_time} must be before MEETING_TIME "
+                f"({self.meeting_time}): the agenda goes out before the meeting"
+            )
+        return self
+
     # Derived, typed views the services receive.
 
     @property
@@ -240,17 +249,34 @@ def _jp_holiday_checker() -> Any:
     return lambda date: date in calendar
 
 
+_CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _cron_weekdays(field: str) -> str:
+    """Crontab's day-of-week numbers (0 or 7 = Sunday) as names: APScheduler counts from
+    Monday, so '3' would silently mean Thursday instead of Wednesday."""
+    return re.sub(
+        r"\d+", lambda m: _CRON_DAYS[int(m.group())] if int(m.group()) < 8 else "x", field
+    )
+
+
 def parse_reminder(value: str) -> tuple[str, dt.time] | str:
-    """``wed 12:00`` to (day, time); a 5-field crontab is validated and returned as is."""
+    """``wed 12:00`` (or ``水 12:00``) to (day name, time); a 5-field crontab is validated
+    and returned with its weekday numbers as names."""
     parts = value.split()
     if len(parts) == 2:
-        parse_weekday(parts[0])
-        return parts[0], parse_time(parts[1])
+        from bot.core.weeks import WEEKDAYS
+
+        return WEEKDAYS[parse_weekday(parts[0])], parse_time(parts[1])
     if len(parts) == 5:
         from apscheduler.triggers.cron import CronTrigger
 
-        CronTrigger.from_crontab(value)
-        return value
+        crontab = " ".join([*parts[:4], _cron_weekdays(parts[4])])
+        try:
+            CronTrigger.from_crontab(crontab)
+        except ValueError:
+            raise ValueError(f"not a valid crontab: {value[:40]!r}") from None
+        return crontab
     raise ValueError("expected 'wed 12:00' or a 5-field crontab such as '0 12 * * wed'")
 
 
@@ -266,7 +292,7 @@ def load_settings(
     except ValidationError as error:
         lines = []
         for item in error.errors(include_input=False, include_url=False):
-            name = str(item["loc"][0]).upper() if item["loc"] else "CONFIG"
+            name = str(item["loc"][0]).upper() if item["loc"] else "PUBLISH_TIME"
             message = str(item["msg"]).removeprefix("Value error, ")
             lines.append(f"{name}: {message}")
         raise ConfigError(lines) from None

@@ -106,6 +106,7 @@ def build_runtime(
         roster=settings.roster,
         clock=clock,
         owner=owner,
+        post_card=cards.post,
     )
     deps = SlackDeps(
         topics=topics,

@@ -6,6 +6,8 @@ import datetime as dt
 import logging
 import os
 import socket
+import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -15,7 +17,7 @@ from bot.core.i18n import Language, t
 from bot.core.model import Topic, TopicStatus
 from bot.core.weeks import Cycle, upcoming_meeting
 from bot.services.votes import Correction, ReactionReader, VoteService
-from bot.store import Repository
+from bot.store import DuplicateSourceError, Repository
 
 log = logging.getLogger(__name__)
 
@@ -71,20 +73,33 @@ class PublishReport:
 
 
 class SkipRegistry:
-    """Skipped dates: configured, holidays, and those organisers set (in the database)."""
+    """Skipped dates: configured, holidays, and those organisers set (in the database).
 
-    def __init__(self, repo: Repository, base: Callable[[dt.date], bool]) -> None:
+    Read again after ``ttl`` seconds, so a skip set on one replica reaches the others.
+    """
+
+    def __init__(
+        self,
+        repo: Repository,
+        base: Callable[[dt.date], bool],
+        *,
+        ttl: float = 5.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.repo = repo
         self.base = base
-        self._dates: set[dt.date] | None = None
+        self.ttl = ttl
+        self.monotonic = monotonic
+        self._dates: set[dt.date] = set()
+        self._read_at: float | None = None
 
     def refresh(self) -> None:
         self._dates = self.repo.skipped_dates()
+        self._read_at = self.monotonic()
 
     def __call__(self, date: dt.date) -> bool:
-        if self._dates is None:
+        if self._read_at is None or self.monotonic() - self._read_at > self.ttl:
             self.refresh()
-        assert self._dates is not None
         return date in self._dates or self.base(date)
 
 
@@ -107,6 +122,7 @@ class CycleService:
         roster: Sequence[str] = (),
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         owner: str | None = None,
+        post_card: Callable[[Topic], object] | None = None,
     ) -> None:
         self.repo = repo
         self.cycle = cycle
@@ -121,6 +137,7 @@ class CycleService:
         self.roster = tuple(roster)
         self.clock = clock
         self.owner = owner or default_owner()
+        self.post_card = post_card
 
     # -- publishing -------------------------------------------------------------
 
@@ -131,15 +148,22 @@ class CycleService:
         """Publish (or re-publish in place) one meeting's agenda to Notion and Slack."""
         meeting = meeting or upcoming_meeting(self.clock(), self.cycle)
         lease = f"publish:{meeting.isoformat()}"
-        if not self.repo.acquire_lease(lease, self.owner, LEASE_TTL):
+        # Unique per call: two threads of one process must not share the lease either.
+        holder = f"{self.owner}:{uuid.uuid4().hex[:8]}"
+        if not self.repo.acquire_lease(lease, holder, LEASE_TTL):
             log.info("publish_busy", extra={"meeting": str(meeting)})
             return PublishReport(meeting, skipped="busy")
         try:
             return self._publish(meeting)
         finally:
-            self.repo.release_lease(lease, self.owner)
+            self.repo.release_lease(lease, holder)
 
     def _publish(self, meeting: dt.date) -> PublishReport:
+        if self.post_card is not None:
+            # A card Slack refused at submission time gets another chance to be voted on.
+            for topic in self.repo.topics_for_meeting(meeting):
+                if topic.card_ts is None:
+                    self.post_card(topic)
         corrections: list[Correction] = []
         if self.reader is not None:
             try:
@@ -231,15 +255,22 @@ class CycleService:
         self.channel.reply_in_thread(record.channel, record.external_id, text)
 
     def retry_pending(self) -> list[PublishReport]:
-        """Publish again the coming meetings whose Notion page is not complete."""
+        """Publish again what did not complete: a Slack agenda due but not out, or a
+        Notion page still missing; both only until the meeting starts (Notion: a day)."""
         now = self.clock()
         reports = []
         for meeting in self._open_meetings(now):
             slack = self.repo.get_publication(meeting, "slack")
             notion = self.repo.get_publication(meeting, "notion")
-            if slack is None or slack.state != "complete":
-                continue
-            if self.notion is not None and (notion is None or notion.state != "complete"):
+            due = self.cycle.publish_at(meeting) <= now < self.cycle.meeting_start(meeting)
+            slack_missing = slack is None or slack.state != "complete"
+            if (
+                slack_missing and (slack is not None or due) and not self.cycle.is_skipped(meeting)
+            ) or (
+                not slack_missing
+                and self.notion is not None
+                and (notion is None or notion.state != "complete")
+            ):
                 reports.append(self.publish(meeting))
         return reports
 
@@ -327,8 +358,23 @@ class CycleService:
         if self.skips is not None:
             self.skips.refresh()
         target = self.cycle.following(date)
-        moved = self.repo.move_open_topics(date, target)
+        moved = self._move_open(date, target)
         self.announce_skip(date, reason or t(self.lang, "skip_reason_configured"), moved, target)
+        return moved
+
+    def _move_open(self, from_date: dt.date, to_date: dt.date) -> int:
+        """Move the active topics, votes included; a source already on the target
+        meeting's agenda stays there once (the moved copy is withdrawn, and logged)."""
+        moved = 0
+        for topic in self.repo.topics_for_meeting(from_date):
+            if topic.status != TopicStatus.ACTIVE:
+                continue
+            try:
+                self.repo.update_topic(topic.id, meeting=to_date)
+                moved += 1
+            except DuplicateSourceError:
+                self.repo.set_status(topic.id, TopicStatus.WITHDRAWN)
+                log.info("moved_topic_duplicate", extra={"topic_id": topic.id, "to": str(to_date)})
         return moved
 
     def unskip(self, date: dt.date) -> None:
@@ -344,7 +390,7 @@ class CycleService:
             return
         target = target or self.cycle.following(date)
         if moved is None:
-            moved = self.repo.move_open_topics(date, target)
+            moved = self._move_open(date, target)
         text = t(
             self.lang,
             "skip_announce",
@@ -361,11 +407,16 @@ class CycleService:
         target = self.cycle.following(meeting)
         moved = 0
         for topic in self.repo.topics_for_meeting(meeting):
-            if topic.id in chosen and topic.status == TopicStatus.ACTIVE:
-                self.repo.update_topic(topic.id, meeting=target)
-                moved += 1
-            elif topic.status == TopicStatus.ACTIVE:
-                self.repo.set_status(topic.id, TopicStatus.PRESENTED)
+            if topic.status != TopicStatus.ACTIVE:
+                continue
+            if topic.id in chosen:
+                try:
+                    self.repo.update_topic(topic.id, meeting=target)
+                    moved += 1
+                    continue
+                except DuplicateSourceError:  # already on next week's agenda: keep one
+                    log.info("carry_over_duplicate", extra={"topic_id": topic.id})
+            self.repo.set_status(topic.id, TopicStatus.PRESENTED)
         if moved:
             self.channel.announce(
                 t(self.lang, "carried_over", count=moved, date=target.isoformat())

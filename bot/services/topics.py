@@ -94,7 +94,13 @@ class TopicService:
         return self.submit_draft(presenter, parse_submission(text, self.tags), text, target=target)
 
     def submit_draft(
-        self, presenter: Presenter, draft: Draft, text: str, *, target: Target = "auto"
+        self,
+        presenter: Presenter,
+        draft: Draft,
+        text: str,
+        *,
+        target: Target = "auto",
+        meeting: dt.date | None = None,
     ) -> Outcome:
         """Validate, complete (title, paper check), place in a meeting and store."""
         problems = validate(draft)
@@ -114,11 +120,7 @@ class TopicService:
                 return Outcome(None, (Problem("not_a_paper"),), text=text)
             hints.append(t(self.lang, "not_a_paper"))
         now = self.clock()
-        assignment = assign_meeting(now, self.cycle)
-        meeting = assignment.meeting
-        late = assignment.late
-        if target == "next":
-            meeting, late = self.cycle.following(meeting), False
+        meeting, late = self._place(now, target, meeting)
         new = NewTopic(
             meeting=meeting,
             tag=draft.tag,
@@ -134,15 +136,7 @@ class TopicService:
             topic = self.repo.add_topic(new)
         except DuplicateSourceError as error:
             existing = error.existing
-            problem = Problem(
-                "duplicate_same_meeting",
-                {
-                    "date": existing.meeting.isoformat(),
-                    "name": existing.presenter.name,
-                    "link": existing.url,
-                },
-            )
-            return Outcome(None, (problem,), text=text, duplicate_of=existing)
+            return Outcome(None, (_duplicate(existing),), text=text, duplicate_of=existing)
         for earlier in self.repo.earlier_topics_with_url(new.normalized_url, before=meeting)[:1]:
             hints.append(
                 t(
@@ -155,6 +149,25 @@ class TopicService:
             )
         log.info("topic_submitted", extra={"topic_id": topic.id, "meeting": str(meeting)})
         return Outcome(topic, (), tuple(hints), text=text, paper=paper)
+
+    def _place(
+        self, now: dt.datetime, target: Target, chosen: dt.date | None
+    ) -> tuple[dt.date, bool]:
+        """The meeting a new topic joins: the one the member chose while it is still
+        ahead of us (the form shows dates when it opens), else the next one."""
+        if (
+            chosen is not None
+            and not self.cycle.is_skipped(chosen)
+            and now < self.cycle.meeting_start(chosen)
+        ):
+            return chosen, now >= self.cycle.publish_at(chosen)
+        assignment = assign_meeting(now, self.cycle)
+        if target == "next":
+            return self.cycle.following(assignment.meeting), False
+        return assignment.meeting, assignment.late
+
+    def target_meeting(self, target: Target, chosen: dt.date | None = None) -> dt.date:
+        return self._place(self.clock(), target, chosen)[0]
 
     def _meta(self, url: str) -> SourceMeta | None:
         if self.lookup is None:
@@ -170,12 +183,18 @@ class TopicService:
             return True
         return self.is_paper_url(url) if self.is_paper_url else True
 
-    def check_draft(self, draft: Draft, *, exclude_topic: int | None = None) -> list[Problem]:
+    def check_draft(
+        self,
+        draft: Draft,
+        *,
+        meeting: dt.date | None = None,
+        exclude_topic: int | None = None,
+    ) -> list[Problem]:
         """The rules, plus the same-meeting duplicate check, without any network call."""
         problems = validate(draft)
         if problems or draft.url is None:
             return problems
-        meeting = self.coming_meeting()
+        meeting = meeting or self.coming_meeting()
         key = normalize_url(draft.url)
         for topic in self.repo.topics_for_meeting(meeting):
             if topic.id != exclude_topic and normalize_url(topic.url) == key:
@@ -187,19 +206,23 @@ class TopicService:
                 return [Problem("duplicate_same_meeting", params)]
         return []
 
-    def edit(self, topic_id: int, user_id: str, draft: Draft) -> Topic | None:
-        """Change a member's own topic; None if it is not theirs."""
+    def edit(self, topic_id: int, user_id: str, draft: Draft) -> Outcome:
+        """Change a member's own topic, or say why not (not theirs, a duplicate)."""
         topic = self.repo.get_topic(topic_id)
         if topic.presenter.user_id != user_id or draft.url is None or draft.tag is None:
-            return None
-        return self.repo.update_topic(
-            topic_id,
-            tag=draft.tag,
-            title=draft.title or topic.title,
-            url=clean_url(draft.url),
-            normalized_url=normalize_url(draft.url),
-            notes=draft.notes,
-        )
+            return Outcome(None, (Problem("not_yours"),))
+        try:
+            changed = self.repo.update_topic(
+                topic_id,
+                tag=draft.tag,
+                title=draft.title or topic.title,
+                url=clean_url(draft.url),
+                normalized_url=normalize_url(draft.url),
+                notes=draft.notes,
+            )
+        except DuplicateSourceError as error:
+            return Outcome(None, (_duplicate(error.existing),), duplicate_of=error.existing)
+        return Outcome(changed)
 
     def withdraw(self, topic_id: int, user_id: str) -> Topic | None:
         """Withdraw a member's own topic; its votes stop counting."""
@@ -217,6 +240,15 @@ class TopicService:
 
     def meeting_topics(self, meeting: dt.date | None = None) -> list[Topic]:
         return self.repo.topics_for_meeting(meeting or self.coming_meeting())
+
+
+def _duplicate(existing: Topic) -> Problem:
+    params: dict[str, str | int] = {
+        "date": existing.meeting.isoformat(),
+        "name": existing.presenter.name,
+        "link": existing.url,
+    }
+    return Problem("duplicate_same_meeting", params)
 
 
 def _paper_line(meta: SourceMeta) -> str:

@@ -15,6 +15,7 @@ from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 
 from bot.core.i18n import t
+from bot.core.submission import slack_unescape
 from bot.slack import actions, commands, home, modal
 from bot.slack.blocks import escape
 from bot.slack.deps import SlackDeps
@@ -50,8 +51,8 @@ def create_app(
     def on_error(error: Exception, body: dict[str, Any], respond: Any) -> None:
         log.error("listener_failed", exc_info=error, extra={"kind": body.get("type")})
         if body.get("response_url"):
-            typed = str(body.get("text") or "")
-            echo = f"\n```{escape(typed)[:2900]}```" if typed.strip() else ""
+            typed = slack_unescape(str(body.get("text") or ""))
+            echo = f"\n```{escape(typed)}```" if typed.strip() else ""
             respond(text=t(deps.lang, "internal_error") + echo, response_type="ephemeral")
 
     return app
@@ -62,6 +63,7 @@ class _Handler(BaseHTTPRequestHandler):
     health: Callable[[], bool]
     accept_events: bool = True
     protocol_version = "HTTP/1.1"
+    timeout = 15  # seconds a client may stall before its socket is closed
 
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -88,7 +90,13 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.accept_events or self.path.split("?")[0] != "/slack/events":
             self._send(404, b"not found", {"Content-Type": "text/plain"})
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or "")
+        except ValueError:
+            length = -1
+        if length < 0:
+            self._send(411, b"length required", {"Content-Type": "text/plain"})
+            return
         if length > MAX_BODY:
             self._send(413, b"too large", {"Content-Type": "text/plain"})
             return

@@ -33,10 +33,10 @@ class Cards:
             response = self.client.chat_postMessage(
                 channel=self.channel, text=text, blocks=blocks, unfurl_links=False
             )
-        except SlackApiError as error:
+        except Exception as error:  # the topic is stored; the card is posted again at publish
             log.error(
                 "card_post_failed",
-                extra={"topic_id": topic.id, "error": error.response.get("error")},
+                extra={"topic_id": topic.id, "error": _error_code(error)},
             )
             return topic
         ts = str(response["ts"])
@@ -72,3 +72,9 @@ class Cards:
             self.client.chat_delete(channel=topic.card_channel, ts=topic.card_ts)
         except SlackApiError:
             log.warning("card_delete_failed", extra={"topic_id": topic.id})
+
+
+def _error_code(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error"))
+    return type(error).__name__

@@ -12,10 +12,63 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 from bot.core.model import Presenter
 
 log = logging.getLogger(__name__)
+
+
+# Posting twice is visible to everyone; these are retried only when Slack cannot have
+# acted on the first attempt (429, or the connection was refused before sending).
+NOT_IDEMPOTENT = ("chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage")
+
+
+def _posts(request: HttpRequest) -> bool:
+    return request.url.rstrip("/").endswith(NOT_IDEMPOTENT)
+
+
+def _never_sent(error: Exception | None) -> bool:
+    reason = getattr(error, "reason", error)
+    return isinstance(reason, ConnectionRefusedError)
+
+
+class SafeConnectionRetry(ConnectionErrorRetryHandler):
+    """Connection errors are retried, except a post that may already have landed."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if _posts(request) and not _never_sent(error):
+            return False
+        return bool(
+            super()._can_retry(state=state, request=request, response=response, error=error)
+        )
+
+
+class SafeServerErrorRetry(ServerErrorRetryHandler):
+    """5xx answers are retried for reads and updates, never for a post."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if _posts(request):
+            return False
+        return bool(
+            super()._can_retry(state=state, request=request, response=response, error=error)
+        )
 
 
 def make_client(token: str | None, base_url: str, *, timeout: int = 15) -> WebClient:
@@ -27,8 +80,8 @@ def make_client(token: str | None, base_url: str, *, timeout: int = 15) -> WebCl
         timeout=timeout,
         retry_handlers=[
             RateLimitErrorRetryHandler(max_retry_count=5),
-            ConnectionErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
+            SafeConnectionRetry(max_retry_count=3),
+            SafeServerErrorRetry(max_retry_count=2),
         ],
     )
 

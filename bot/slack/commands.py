@@ -14,6 +14,7 @@ from bot.archive.search import PAGE_SIZE, page_offset, search_blocks
 from bot.core.agenda import compile_agenda
 from bot.core.i18n import t
 from bot.core.model import Presenter
+from bot.core.submission import slack_unescape
 from bot.core.weeks import WEEKDAYS
 from bot.slack import ids
 from bot.slack.blocks import agenda_blocks, escape
@@ -64,7 +65,8 @@ def submit(deps: SlackDeps, respond: Respond, presenter: Presenter, text: str) -
         problems = [deps.topics.problem_text(p) for p in outcome.problems]
         if outcome.duplicate_of is not None:
             problems.append(deps.cards.permalink_note(outcome.duplicate_of))
-        fallback, blocks = rejection([p for p in problems if p], text, deps.lang)
+        echo = slack_unescape(text)
+        fallback, blocks = rejection([p for p in problems if p], echo, deps.lang)
         respond(text=fallback, blocks=blocks, response_type="ephemeral")
         return
     topic = deps.cards.post(outcome.topic)
@@ -108,8 +110,9 @@ def _skip_or_unskip(skip: bool) -> Callable[[SlackDeps, Respond, str, str], None
         today = deps.topics.clock().astimezone(cycle.tz).date()
         if date is None or date.weekday() != cycle.meeting_weekday or date < today:
             usage = t(deps.lang, "skip_usage", weekday=WEEKDAYS[cycle.meeting_weekday])
+            typed = escape(slack_unescape(rest))
             respond(
-                text=f"{usage}\n```/topic {'skip' if skip else 'unskip'} {escape(rest)}```",
+                text=f"{usage}\n```/topic {'skip' if skip else 'unskip'} {typed}```",
                 response_type="ephemeral",
             )
             return
@@ -125,7 +128,7 @@ def _skip_or_unskip(skip: bool) -> Callable[[SlackDeps, Respond, str, str], None
 
 
 def _search(deps: SlackDeps, respond: Respond, user_id: str, rest: str) -> None:
-    show_search(deps, respond, rest, 1)
+    show_search(deps, respond, slack_unescape(rest), 1)
 
 
 def show_search(deps: SlackDeps, respond: Respond, words: str, page: int) -> None:

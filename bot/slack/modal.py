@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Callable
@@ -70,7 +71,12 @@ def _submission(deps: SlackDeps) -> Callable[..., None]:
         draft, target = draft_from_view(view, deps)
         meta = json.loads(view.get("private_metadata") or "{}")
         topic_id = meta.get("topic_id")
-        problems = deps.topics.check_draft(draft, exclude_topic=topic_id)
+        chosen = _shown_date(meta, target)
+        if topic_id:
+            meeting = deps.topics.repo.get_topic(int(topic_id)).meeting
+        else:
+            meeting = deps.topics.target_meeting(target, chosen)
+        problems = deps.topics.check_draft(draft, meeting=meeting, exclude_topic=topic_id)
         if problems:
             errors: dict[str, str] = {}
             for problem in problems:
@@ -84,7 +90,9 @@ def _submission(deps: SlackDeps) -> Callable[..., None]:
             _edit(deps, client, user_id, int(topic_id), draft)
             return
         presenter = deps.directory.presenter(user_id, body["user"].get("name"))
-        outcome = deps.topics.submit_draft(presenter, draft, _echo(draft), target=target)
+        outcome = deps.topics.submit_draft(
+            presenter, draft, _echo(draft), target=target, meeting=chosen
+        )
         if outcome.topic is None:
             problems_text = [deps.topics.problem_text(p) for p in outcome.problems]
             if outcome.duplicate_of is not None:
@@ -100,13 +108,24 @@ def _submission(deps: SlackDeps) -> Callable[..., None]:
     return handle
 
 
+def _shown_date(meta: dict[str, Any], target: str) -> dt.date | None:
+    """The meeting date the form showed for the member's choice when it opened."""
+    try:
+        return dt.date.fromisoformat(str(meta.get(target if target == "next" else "this")))
+    except ValueError:
+        return None
+
+
 def _edit(deps: SlackDeps, client: WebClient, user_id: str, topic_id: int, draft: Draft) -> None:
-    topic = deps.topics.edit(topic_id, user_id, draft)
-    if topic is None:
-        tell(client, deps.channel, user_id, t(deps.lang, "not_yours"), [])
+    outcome = deps.topics.edit(topic_id, user_id, draft)
+    if outcome.topic is None:
+        problems = [deps.topics.problem_text(p) for p in outcome.problems]
+        fallback, blocks = rejection(problems, _echo(draft), deps.lang)
+        tell(client, deps.channel, user_id, fallback, blocks)
         return
-    deps.cards.refresh(topic.id)
-    tell(client, deps.channel, user_id, t(deps.lang, "edited_done", title=topic.title), [])
+    deps.cards.refresh(outcome.topic.id)
+    done = t(deps.lang, "edited_done", title=outcome.topic.title)
+    tell(client, deps.channel, user_id, done, [])
 
 
 def _echo(draft: Draft) -> str:

@@ -109,6 +109,27 @@ def _code_block(text: str) -> str:
     return f"```{body[: SECTION_TEXT_MAX - 8]}```"
 
 
+def _echo_sections(heading: str, text: str) -> list[Block]:
+    """The member's text in copyable code blocks, split by lines so nothing is cut off."""
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        # A single enormous line is cut into pieces that fit a section on their own.
+        pieces += [line[i : i + 500] for i in range(0, len(line), 500)] or [""]
+    chunks: list[str] = []
+    current: str | None = None
+    for piece in pieces:
+        candidate = piece if current is None else f"{current}\n{piece}"
+        if current is not None and len(escape(candidate)) > 2800:
+            chunks.append(current)
+            candidate = piece
+        current = candidate
+    if current is not None:
+        chunks.append(current)
+    blocks = [section(f"{heading}\n{_code_block(chunks[0])}")]
+    blocks += [section(_code_block(chunk)) for chunk in chunks[1:]]
+    return blocks
+
+
 def rejection(problems: list[str], text: str, lang: Language) -> tuple[str, list[Block]]:
     """Every failed rule, a correct example, and the member's own text to copy back."""
     lines = "\n".join(f"• {escape(problem)}" for problem in problems)
@@ -117,7 +138,7 @@ def rejection(problems: list[str], text: str, lang: Language) -> tuple[str, list
         section(f"{t(lang, 'example_header')}\n{_code_block(EXAMPLE_TEXT)}"),
     ]
     if text.strip():
-        blocks.append(section(f"{t(lang, 'your_text')}\n{_code_block(text)}"))
+        blocks += _echo_sections(t(lang, "your_text"), text)
     fallback = t(lang, "rejected_header") + " " + " / ".join(problems)
     return fallback[:3000], blocks
 
@@ -272,7 +293,14 @@ def topic_modal(
                 },
             }
         )
-    metadata = json.dumps({"topic_id": topic_id, "channel_id": channel_id})
+    metadata = json.dumps(
+        {
+            "topic_id": topic_id,
+            "channel_id": channel_id,
+            "this": this_week.isoformat() if this_week else None,
+            "next": next_week.isoformat() if next_week else None,
+        }
+    )
     return {
         "type": "modal",
         "callback_id": ids.MODAL_CALLBACK,

@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -51,11 +52,25 @@ class Database:
         self.dispose()
 
 
+class DatabaseError(Exception):
+    """The database cannot be opened or migrated; the message is safe to show (no password)."""
+
+
 def open_database(url: str) -> Database:
     """Connect to ``url``, bring the schema to the newest revision and return the database."""
-    engine = create_db_engine(url)
+    try:
+        engine = create_db_engine(url)
+    except OSError as error:
+        raise DatabaseError(f"cannot create the database file ({error.strerror})") from error
     try:
         _upgrade(engine)
+    except OperationalError as error:
+        engine.dispose()
+        detail = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        password = make_url(url).password
+        if password:
+            detail = detail.replace(str(password), "***")
+        raise DatabaseError(f"cannot open the database ({detail[:300]})") from error
     except BaseException:
         engine.dispose()
         raise

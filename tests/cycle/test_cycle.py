@@ -118,7 +118,6 @@ def test_crash_after_posting_is_adopted_not_reposted(
     with pytest.raises(KeyboardInterrupt):
         bot.runtime.cycle.publish()
     monkeypatch.setattr(repo, "update_publication", real)
-    repo.release_lease(f"publish:{MEETING}", bot.runtime.cycle.owner)  # the process died
     bot.runtime.cycle.publish()
     assert len(agenda_messages(bot.slack)) == 1
     record = repo.get_publication(MEETING, "slack")

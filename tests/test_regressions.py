@@ -1,0 +1,232 @@
+"""Regression tests for defects found in review: each names what went wrong before."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_sdk.errors import SlackApiError
+
+from bot.core.model import Presenter
+from bot.settings import ConfigError, load_settings, parse_reminder
+from bot.slack.client import make_client
+from bot.wiring import build_runtime
+from tests.fakes import FakeSlack
+from tests.slack.harness import CHANNEL, TOKEN, Bot, running_bot, settings_for
+
+JST = dt.timezone(dt.timedelta(hours=9))
+MEETING = dt.date(2026, 12, 3)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=JST)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def bot(tmp_path: Path, clock: Clock) -> Iterator[Bot]:
+    with running_bot(tmp_path, clock=clock) as running:
+        yield running
+
+
+class _HangUp:
+    """A local server that reads each request and closes the socket without answering."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.requests: list[bytes] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/api/"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(2)
+                with contextlib.suppress(OSError):
+                    self.requests.append(conn.recv(65536))
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_a_post_is_not_resent_after_the_connection_drops() -> None:
+    server = _HangUp()
+    try:
+        client = make_client("xoxb-x", server.url, timeout=3)
+        with pytest.raises(Exception):  # noqa: B017 - any transport error is fine
+            client.chat_postMessage(channel="C1", text="hello")
+        posts = [r for r in server.requests if b"chat.postMessage" in r]
+        assert len(posts) == 1
+        server.requests.clear()
+        with pytest.raises(Exception):  # noqa: B017
+            client.users_info(user="U1")
+        assert len([r for r in server.requests if b"users.info" in r]) > 1  # reads retry
+    finally:
+        server.close()
+
+
+def test_a_failed_scheduled_publish_is_retried(bot: Bot, clock: Clock) -> None:
+    topic = bot.runtime.topics.submit_text(Presenter("U1", "A"), "[blog] X https://example.com/x")
+    assert topic.topic is not None
+    bot.runtime.deps.cards.post(topic.topic)
+    clock.now = dt.datetime(2026, 12, 3, 10, 0, tzinfo=JST)
+    bot.slack.fail_next("chat.postMessage", 1, error="internal_error")
+    with pytest.raises(SlackApiError):
+        bot.runtime.cycle.scheduled_publish()
+    clock.now = dt.datetime(2026, 12, 3, 10, 5, tzinfo=JST)
+    assert bot.runtime.cycle.retry_pending()
+    assert len([m for m in bot.slack.messages[CHANNEL] if m.get("metadata")]) == 1
+
+
+def test_a_skip_on_one_replica_reaches_the_other(tmp_path: Path, clock: Clock) -> None:
+    with FakeSlack(TOKEN) as slack:
+        settings = settings_for(slack, tmp_path)
+        a = build_runtime(settings, clock=clock, owner="a")
+        b = build_runtime(settings, clock=clock, owner="b")
+        try:
+            assert not b.topics.cycle.is_skipped(MEETING)
+            a.cycle.skip(MEETING)
+            assert b.cycle.skips is not None
+            b.cycle.skips.ttl = 0  # the replica re-reads after its cache expires
+            assert b.topics.cycle.is_skipped(MEETING)
+            assert b.topics.coming_meeting() == dt.date(2026, 12, 10)
+        finally:
+            a.close()
+            b.close()
+
+
+def test_a_card_lost_to_a_network_error_is_posted_at_publish(
+    bot: Bot, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = bot.runtime.client.chat_postMessage
+
+    def broken(**kwargs: Any) -> Any:
+        raise ConnectionResetError("peer reset")
+
+    monkeypatch.setattr(bot.runtime.client, "chat_postMessage", broken)
+    _, url = bot.command("[blog] Saved anyway https://example.com/s")
+    assert "カード投稿に失敗しました" in json.dumps(bot.replies(url), ensure_ascii=False)
+    monkeypatch.setattr(bot.runtime.client, "chat_postMessage", real)
+    clock.now = dt.datetime(2026, 12, 3, 10, 0, tzinfo=JST)
+    bot.runtime.cycle.publish(MEETING)
+    (topic,) = bot.runtime.repo.topics_for_meeting(MEETING)
+    assert topic.card_ts is not None
+
+
+def test_a_long_rejected_submission_comes_back_whole(bot: Bot) -> None:
+    notes = "\n".join(f"- メモ{n:02d} " + "長い説明" * 27 for n in range(29))
+    text = f"[blog] Long https://example.com/l\n{notes}"
+    _, url = bot.command(text)
+    reply = bot.replies(url)[0]
+    echoed = "".join(b["text"]["text"] for b in reply["blocks"] if b["type"] == "section")
+    for n in range(29):
+        assert f"メモ{n:02d}" in echoed
+    assert all(len(b["text"]["text"]) <= 3000 for b in reply["blocks"] if b["type"] == "section")
+
+
+def test_escaped_text_is_echoed_once_escaped(bot: Bot) -> None:
+    _, url = bot.command("[nope] Q&amp;A &lt;b&gt; https://example.com/q")
+    dumped = json.dumps(bot.replies(url), ensure_ascii=False)
+    assert "Q&amp;A &lt;b&gt;" in dumped and "&amp;amp;" not in dumped
+
+
+def test_two_threads_of_one_process_publish_one_message(
+    bot: Bot, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot.runtime.topics.submit_text(Presenter("U1", "A"), "[blog] X https://example.com/x")
+    clock.now = dt.datetime(2026, 12, 3, 10, 0, tzinfo=JST)
+    channel = bot.runtime.cycle.channel
+    real = channel.find_agenda
+
+    def slow(*args: Any) -> Any:
+        time.sleep(0.3)
+        return real(*args)
+
+    monkeypatch.setattr(channel, "find_agenda", slow)
+    threads = [
+        threading.Thread(target=bot.runtime.cycle.publish, args=(MEETING,)) for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len([m for m in bot.slack.messages[CHANNEL] if m.get("metadata")]) == 1
+
+
+def test_skip_never_puts_one_source_twice_on_the_next_agenda(bot: Bot, clock: Clock) -> None:
+    svc = bot.runtime.topics
+    svc.submit_text(Presenter("U1", "A"), "[blog] X https://example.com/x")
+    nxt = svc.submit_text(Presenter("U2", "B"), "[blog] X too https://example.com/x", target="next")
+    assert nxt.topic is not None and nxt.topic.meeting == dt.date(2026, 12, 10)
+    bot.runtime.cycle.skip(MEETING)
+    urls = [t.url for t in bot.runtime.repo.topics_for_meeting(dt.date(2026, 12, 10))]
+    assert urls == ["https://example.com/x"]
+
+
+def test_publish_time_after_the_meeting_is_refused_at_start() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"PUBLISH_TIME": "18:00"})
+    assert caught.value.lines[0].startswith("PUBLISH_TIME:")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("水 12:00", ("wed", dt.time(12, 0))),
+        ("0 12 * * 3", "0 12 * * wed"),
+        ("0 12 * * 0,7", "0 12 * * sun,sun"),
+    ],
+)
+def test_reminder_weekdays_mean_what_cron_means(value: str, expected: object) -> None:
+    assert parse_reminder(value) == expected
+
+
+def test_an_unopenable_database_is_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NOTION_"))}
+    env["DATABASE_URL"] = "postgresql+psycopg://u:sekrit-pw@127.0.0.1:9/x"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "preview"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("studybot: DATABASE_URL:") and "Traceback" not in proc.stderr
+    assert "sekrit-pw" not in proc.stderr
+
+
+def test_negative_content_length_is_refused_not_waited_on(bot: Bot) -> None:
+    with socket.create_connection(("127.0.0.1", bot.server.port), timeout=5) as conn:
+        conn.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n")
+        assert b" 411 " in conn.recv(1024).split(b"\r\n")[0] + b" "
