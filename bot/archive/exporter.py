@@ -6,9 +6,15 @@ import csv
 import datetime as dt
 import io
 
-from bot.core.agenda import DEFAULT_GROUP_NAME, Agenda, agenda_order, compile_agenda
-from bot.core.i18n import Language, t
-from bot.core.markup import markdown_link, segments
+from bot.core.agenda import (
+    DEFAULT_GROUP_NAME,
+    Agenda,
+    agenda_order,
+    compile_agenda,
+    note_line,
+    render_markdown,
+)
+from bot.core.i18n import Language
 from bot.core.model import Note, Topic
 from bot.store import Repository
 
@@ -26,46 +32,9 @@ CSV_COLUMNS = (
 )
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.splitlines())
-
-
-def _md_title(title: str) -> str:
-    # Backslashes too (unlike render_markdown), so a title ending in one still parses back.
-    escaped = title.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    return _one_line(escaped)
-
-
-def _md_note(note: Note) -> str:
-    text = "".join(
-        markdown_link(seg.text, seg.url) if seg.url and seg.text != seg.url else seg.text
-        for seg in segments(_one_line(note.text))
-    )
-    return f"{'  ' * note.depth}- {text}"
-
-
 def render_meeting_markdown(agenda: Agenda, lang: Language = "ja") -> str:
-    """One meeting in the shape of :func:`bot.core.agenda.render_markdown`.
-
-    The one difference: a topic without a source (imported from a text export) shows
-    its title unlinked instead of an empty ``[title]()`` link.
-    """
-    lines = [f"# {agenda.title}", "", f"## {t(lang, 'agenda_title')}", ""]
-    lines += [f"> {line}" for line in t(lang, "rules").split("\n")]
-    lines.append("")
-    if not agenda.sections:
-        lines += [t(lang, "no_topics"), ""]
-    for section in agenda.sections:
-        lines += [f"### @{_one_line(section.presenter.name)}", ""]
-        for topic in section.topics:
-            late = t(lang, "late_addition") if topic.late else ""
-            title = _md_title(topic.title)
-            shown = f"[{title}]({topic.url})" if topic.url else title
-            votes = t(lang, "votes_suffix", votes=topic.votes)
-            lines.append(f"[{topic.tag}] {shown} {votes}{late}")
-            lines += [_md_note(note) for note in topic.notes]
-            lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    """One meeting, exactly as the bot renders agendas (so the import reads it back)."""
+    return render_markdown(agenda, lang)
 
 
 def archive_agendas(
@@ -96,7 +65,7 @@ def export_markdown(
 
 def notes_text(notes: tuple[Note, ...]) -> str:
     """Notes as one text cell: a ``- `` line each, indented two spaces per level."""
-    return "\n".join(_md_note(note) for note in notes)
+    return "\n".join(note_line(note) for note in notes)
 
 
 def export_csv(repo: Repository, since: dt.date | None = None) -> str:

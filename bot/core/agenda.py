@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.core.i18n import Language, t
 from bot.core.markup import markdown_link, segments
-from bot.core.model import Presenter, Topic, TopicStatus
+from bot.core.model import Note, Presenter, Topic, TopicStatus
 
 DEFAULT_GROUP_NAME = "機械学習勉強会"
 
@@ -64,31 +64,43 @@ def agenda_order(agenda: Agenda) -> list[Topic]:
     return [topic for section in agenda.sections for topic in section.topics]
 
 
-def _md_escape_title(title: str) -> str:
-    return title.replace("[", "\\[").replace("]", "\\]")
+def _one_line(text: str) -> str:
+    return " ".join(text.splitlines())
 
 
-def _md_note(text: str) -> str:
-    return "".join(
+def _md_title(title: str) -> str:
+    # Backslashes too, so a title ending in one still parses back on import.
+    escaped = title.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return _one_line(escaped)
+
+
+def note_line(note: Note) -> str:
+    """A note as a Markdown bullet, indented two spaces per level, links kept."""
+    text = "".join(
         markdown_link(seg.text, seg.url) if seg.url and seg.text != seg.url else seg.text
-        for seg in segments(text)
+        for seg in segments(_one_line(note.text))
     )
+    return f"{'  ' * note.depth}- {text}"
 
 
 def render_markdown(agenda: Agenda, lang: Language = "ja") -> str:
-    """The agenda as Markdown that reads like the group's hand-written Notion page."""
+    """The agenda as Markdown that reads like the group's hand-written Notion page.
+
+    A topic without a source (imported from a text export) shows its title unlinked.
+    """
     lines = [f"# {agenda.title}", "", f"## {t(lang, 'agenda_title')}", ""]
     lines += [f"> {line}" for line in t(lang, "rules").split("\n")]
     lines.append("")
     if not agenda.sections:
         lines += [t(lang, "no_topics"), ""]
     for section in agenda.sections:
-        lines += [f"### @{section.presenter.name}", ""]
+        lines += [f"### @{_one_line(section.presenter.name)}", ""]
         for topic in section.topics:
             late = t(lang, "late_addition") if topic.late else ""
-            link = f"[{_md_escape_title(topic.title)}]({topic.url})"
+            title = _md_title(topic.title)
+            shown = f"[{title}]({topic.url})" if topic.url else title
             votes = t(lang, "votes_suffix", votes=topic.votes)
-            lines.append(f"[{topic.tag}] {link} {votes}{late}")
-            lines += [f"{'  ' * note.depth}- {_md_note(note.text)}" for note in topic.notes]
+            lines.append(f"[{topic.tag}] {shown} {votes}{late}")
+            lines += [note_line(note) for note in topic.notes]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
