@@ -43,8 +43,9 @@ def run(settings: Settings) -> int:
                 runtime.app, app_token, web_client=make_client(app_token, settings.slack_api_url)
             )
             handler.connect()  # type: ignore[no-untyped-call]
+            # Health only, for the container's own check: loopback is enough.
             health = HttpServer(
-                runtime.app, "0.0.0.0", settings.port, runtime.healthy, accept_events=False
+                runtime.app, "127.0.0.1", settings.port, runtime.healthy, accept_events=False
             )
             health.start()
             log.info("started", extra={"mode": "socket", "health_port": health.port})

@@ -23,7 +23,7 @@ from bot.settings import ConfigError, load_settings, parse_reminder
 from bot.slack.client import make_client
 from bot.wiring import build_runtime
 from tests.fakes import FakeSlack
-from tests.slack.harness import CHANNEL, TOKEN, Bot, running_bot, settings_for
+from tests.slack.harness import CHANNEL, TOKEN, Bot, running_bot, settings_for, wait_for
 
 JST = dt.timezone(dt.timedelta(hours=9))
 MEETING = dt.date(2026, 12, 3)
@@ -230,3 +230,42 @@ def test_negative_content_length_is_refused_not_waited_on(bot: Bot) -> None:
     with socket.create_connection(("127.0.0.1", bot.server.port), timeout=5) as conn:
         conn.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n")
         assert b" 411 " in conn.recv(1024).split(b"\r\n")[0] + b" "
+
+
+def test_a_non_numeric_timestamp_is_401_not_500(bot: Bot) -> None:
+    response = bot.http.post(
+        f"{bot.url}/slack/events",
+        content=b"command=%2Ftopic&text=x",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": "yesterday",
+            "X-Slack-Signature": "v0=00",
+        },
+    )
+    assert response.status_code == 401
+
+
+def test_an_invisible_title_is_no_title() -> None:
+    from bot.core.submission import parse_submission, validate
+    from bot.core.tags import TagSet
+
+    draft = parse_submission("[その他] \u200b [ラベル](https://example.com/a)", TagSet())
+    assert draft.title == "ラベル"
+    blank = parse_submission("[その他] \u200b\u2060 https://example.com/a", TagSet())
+    assert blank.title == ""
+    assert [p.code for p in validate(blank, require_title=True)] == ["title_missing"]
+
+
+def test_card_refreshes_share_one_thread(bot: Bot) -> None:
+    refreshed: list[int] = []
+    from bot.slack.reactions import CoalescingRefresher
+
+    refresher = CoalescingRefresher(refreshed.append, interval=0.05)
+    before = threading.active_count()
+    for topic_id in range(200):
+        refresher.request(topic_id)
+        refresher.request(topic_id)
+    assert threading.active_count() <= before + 1
+    wait_for(lambda: len(refreshed) == 200)
+    refresher.flush()
+    assert sorted(refreshed) == list(range(200))

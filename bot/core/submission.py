@@ -146,8 +146,12 @@ def _has_marker(line: str) -> bool:
     return match is not None and bool(match.group("marker"))
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
 def _clean_title(text: str) -> str:
-    text = " ".join(slack_unescape(text).split())
+    # Zero-width characters would make a title that looks empty but is not.
+    text = " ".join(slack_unescape(text).translate(_INVISIBLE).split())
     return text.strip(" -—–|:：/")
 
 

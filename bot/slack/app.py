@@ -7,6 +7,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -35,6 +36,9 @@ def create_app(
     """A Bolt app with every surface registered; token and client passed explicitly."""
     # The client carries the token; handing Bolt both only earns a warning.
     app = App(
+        # Listeners ack first and then work (posting, fetching titles); Bolt's default
+        # pool of 5 made the sixth concurrent request wait for someone else's work.
+        listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener"),
         token=None if client.token else token,
         signing_secret=signing_secret,
         client=client,
@@ -101,6 +105,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(413, b"too large", {"Content-Type": "text/plain"})
             return
         raw = self.rfile.read(length).decode("utf-8", errors="replace")
+        stamp = self.headers.get("X-Slack-Request-Timestamp", "")
+        if not stamp.isdigit():
+            # HTTP mode always verifies signatures, and Slack's check raises on a
+            # non-numeric stamp: such a request is forged, so answer it as one.
+            self._send(401, b"invalid request", {"Content-Type": "text/plain"})
+            return
         request_id = uuid.uuid4().hex[:12]
         headers: dict[str, str | Sequence[str]] = {k.lower(): [v] for k, v in self.headers.items()}
         response = self.app.dispatch(
@@ -118,6 +128,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(response.status, body, dict(response.headers))
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # a burst of Slack retries must not overflow the backlog
+
+
 class HttpServer:
     """A threaded HTTP server for the Bolt app; start() in a thread, stop() cleanly."""
 
@@ -133,8 +148,7 @@ class HttpServer:
         # In Socket Mode only /healthz is served: events come over the socket, unsigned.
         attributes = {"app": app, "health": staticmethod(health), "accept_events": accept_events}
         handler = type("Handler", (_Handler,), attributes)
-        self.server = ThreadingHTTPServer((host, port), handler)
-        self.server.daemon_threads = True
+        self.server = _Server((host, port), handler)
         self._thread: threading.Thread | None = None
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -34,40 +35,63 @@ class SlackReactions:
 
 
 class CoalescingRefresher:
-    """Refresh a card at most once per ``interval`` seconds, however many votes arrive."""
+    """Refresh a card at most once per ``interval`` seconds, however many votes arrive.
+
+    One worker thread serves every card (a thread per card cost memory under load),
+    and refreshing one card at a time keeps chat.update well under Slack's rate limit.
+    """
 
     def __init__(self, refresh: Callable[[int], None], interval: float = 2.0) -> None:
         self.refresh = refresh
         self.interval = interval
-        self._lock = threading.Lock()
-        self._timers: dict[int, threading.Timer] = {}
+        self._due: dict[int, float] = {}
+        self._wake = threading.Condition()
         self._closed = False
+        self._worker: threading.Thread | None = None
 
     def request(self, topic_id: int) -> None:
-        with self._lock:
-            if self._closed or topic_id in self._timers:
+        with self._wake:
+            if self._closed or topic_id in self._due:
                 return
-            timer = threading.Timer(self.interval, self._fire, args=(topic_id,))
-            timer.daemon = True
-            self._timers[topic_id] = timer
-            timer.start()
+            self._due[topic_id] = time.monotonic() + self.interval
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._run, name="card-refresh", daemon=True)
+                self._worker.start()
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._closed and not self._ready():
+                    wait = min(self._due.values(), default=time.monotonic() + 60) - time.monotonic()
+                    self._wake.wait(timeout=max(wait, 0.01))
+                if self._closed:
+                    return
+                topic_id = min(self._due, key=self._due.__getitem__)
+                del self._due[topic_id]
+            self._fire(topic_id)
+
+    def _ready(self) -> bool:
+        now = time.monotonic()
+        return any(due <= now for due in self._due.values())
 
     def _fire(self, topic_id: int) -> None:
-        with self._lock:
-            self._timers.pop(topic_id, None)
         try:
             self.refresh(topic_id)
         except Exception:
             log.warning("card_refresh_failed", exc_info=True, extra={"topic_id": topic_id})
 
     def flush(self) -> None:
-        """Run every pending refresh now (on shutdown)."""
-        with self._lock:
-            pending = list(self._timers.items())
-            self._timers.clear()
+        """Run every pending refresh now and stop (on shutdown)."""
+        with self._wake:
+            pending = list(self._due)
+            self._due.clear()
             self._closed = True
-        for topic_id, timer in pending:
-            timer.cancel()
+            self._wake.notify_all()
+            worker = self._worker
+        if worker is not None:
+            worker.join(timeout=10)
+        for topic_id in pending:
             self._fire(topic_id)
 
 
