@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from bot.core.markup import markdown_link
@@ -146,13 +147,17 @@ def _has_marker(line: str) -> bool:
     return match is not None and bool(match.group("marker"))
 
 
+_UNSEEN = frozenset({"Cf", "Cc", "Mn", "Me", "Zs", "Zl", "Zp"})
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
 def _clean_title(text: str) -> str:
-    # Zero-width characters would make a title that looks empty but is not.
+    # Zero-width and other invisible characters would make a title that looks empty.
     text = " ".join(slack_unescape(text).translate(_INVISIBLE).split())
-    return text.strip(" -—–|:：/")
+    text = text.strip(" -—–|:：/")
+    if all(unicodedata.category(char) in _UNSEEN for char in text):
+        return ""
+    return text
 
 
 def parse_submission(text: str, tags: TagSet) -> Draft:
