@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -19,7 +20,7 @@ from bot.services.votes import VoteService
 from bot.settings import Settings
 from bot.slack import reactions
 from bot.slack.agenda import SlackAgenda
-from bot.slack.app import create_app
+from bot.slack.app import create_app, listener_pool
 from bot.slack.cards import Cards
 from bot.slack.client import Directory, make_client
 from bot.slack.deps import SlackDeps
@@ -41,6 +42,7 @@ class Runtime:
     votes: VoteService
     refresher: CoalescingRefresher
     cycle: CycleService
+    listeners: Executor
 
     def healthy(self) -> bool:
         try:
@@ -50,6 +52,10 @@ class Runtime:
         return True
 
     def close(self) -> None:
+        """Finish what was acked (events, submissions, card refreshes), then let go of the
+        database: an event Slack saw acknowledged is never dropped on shutdown."""
+        self.listeners.shutdown(wait=True)
+        self.deps.background.shutdown(wait=True)
         self.refresher.flush()
         self.database.dispose()
 
@@ -117,7 +123,9 @@ def build_runtime(
         group_name=settings.group_name,
         cycle=cycle_service,
     )
+    listeners = listener_pool()
     app = create_app(
+        listener_executor=listeners,
         token=token,
         signing_secret=_secret(settings.slack_signing_secret),
         client=client,
@@ -125,7 +133,17 @@ def build_runtime(
         extra=[lambda app: reactions.register(app, votes=votes)],
     )
     return Runtime(
-        settings, database, repo, client, topics, deps, app, votes, refresher, cycle_service
+        settings,
+        database,
+        repo,
+        client,
+        topics,
+        deps,
+        app,
+        votes,
+        refresher,
+        cycle_service,
+        listeners,
     )
 
 

@@ -7,7 +7,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -32,13 +32,14 @@ def create_app(
     client: WebClient,
     deps: SlackDeps,
     extra: list[Callable[[App], None]] | None = None,
+    listener_executor: Executor | None = None,
 ) -> App:
     """A Bolt app with every surface registered; token and client passed explicitly."""
     # The client carries the token; handing Bolt both only earns a warning.
     app = App(
         # Listeners ack first and then work (posting, fetching titles); Bolt's default
         # pool of 5 made the sixth concurrent request wait for someone else's work.
-        listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener"),
+        listener_executor=listener_executor or listener_pool(),
         token=None if client.token else token,
         signing_secret=signing_secret,
         client=client,
@@ -60,6 +61,11 @@ def create_app(
             respond(text=t(deps.lang, "internal_error") + echo, response_type="ephemeral")
 
     return app
+
+
+def listener_pool() -> ThreadPoolExecutor:
+    """Bolt's listener threads (its default of 5 made acks queue behind work)."""
+    return ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
 
 
 class _Handler(BaseHTTPRequestHandler):

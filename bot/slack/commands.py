@@ -40,10 +40,20 @@ def _topic_command(deps: SlackDeps) -> Callable[..., None]:
         elif sub is not None and (sub is not _search or rest.strip()):
             sub(deps, respond, user_id, rest.strip())
         else:
-            presenter = deps.directory.presenter(user_id, command.get("user_name"))
-            submit(deps, respond, presenter, text)
+            deps.background.submit(_submit_later, deps, respond, command, text)
 
     return handle
+
+
+def _submit_later(deps: SlackDeps, respond: Respond, command: dict[str, Any], text: str) -> None:
+    """The submission's work after the ack; a failure still reaches the member."""
+    try:
+        presenter = deps.directory.presenter(str(command["user_id"]), command.get("user_name"))
+        submit(deps, respond, presenter, text)
+    except Exception:
+        log.exception("submission_failed", extra={"user": command.get("user_id")})
+        typed = escape(slack_unescape(text))
+        respond(text=f"{t(deps.lang, 'internal_error')}\n```{typed}```", response_type="ephemeral")
 
 
 def open_form(deps: SlackDeps, client: WebClient, trigger_id: str, channel_id: str) -> None:

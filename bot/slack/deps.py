@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from bot.core.i18n import Language
 from bot.services.cycle import CycleService
@@ -22,3 +23,8 @@ class SlackDeps:
     channel: str
     group_name: str
     cycle: CycleService
+    # Submissions are worked on here after the ack, so a burst of them cannot hold up
+    # the acks of the requests behind them (Slack gives up after 3 s).
+    background: Executor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="work")
+    )

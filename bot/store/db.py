@@ -18,6 +18,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
+# Every Slack listener thread (32), submission worker and the scheduler may hold a
+# connection at once; SQLAlchemy's default of 5 + 10 made listeners time out in bursts.
+_POOL: dict[str, int] = {"pool_size": 10, "max_overflow": 40, "pool_timeout": 60}
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # Arbitrary constant shared by every replica: serialises concurrent start-up migrations.
@@ -30,6 +33,10 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
+        # Read-only transactions: on SQLite they must not take the write lock, or a
+        # burst of readers queues behind the writers until the busy timeout fails them.
+        reader = engine.execution_options(studybot_read=True)
+        self.reads: sessionmaker[Session] = sessionmaker(reader, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -99,7 +106,7 @@ def create_db_engine(url: str, *, create_dirs: bool = True) -> Engine:
     parsed = _normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, create_dirs=create_dirs)
-    return create_engine(parsed, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True, **_POOL)
 
 
 def _normalise_url(url: str) -> URL:
@@ -125,7 +132,8 @@ def _sqlite_engine(url: URL, *, create_dirs: bool) -> Engine:
     path = _sqlite_file(url)
     if path is not None and create_dirs:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    pool = _POOL if path is not None else {}  # in-memory SQLite has a single connection
+    engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
@@ -161,8 +169,12 @@ def _enable_wal(dbapi_connection: sqlite3.Connection) -> None:
 
 def _sqlite_on_begin(conn: Connection) -> None:
     # IMMEDIATE takes the write lock up front, so a read-then-write transaction waits
-    # for the busy timeout instead of failing with SQLITE_BUSY on lock upgrade.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # for the busy timeout instead of failing with SQLITE_BUSY on lock upgrade. Pure
+    # reads (Database.reads) begin deferred: in WAL mode they never wait for writers.
+    if conn.get_execution_options().get("studybot_read"):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _alembic_config() -> Config:

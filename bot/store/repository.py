@@ -76,6 +76,7 @@ class Repository:
 
     def __init__(self, database: Database, *, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self._sessions: sessionmaker[Session] = database.sessions
+        self._reads: sessionmaker[Session] = database.reads
         self._clock = clock
 
     # -- meetings ---------------------------------------------------------------
@@ -87,7 +88,7 @@ class Repository:
 
     def get_meeting(self, date: dt.date) -> Meeting | None:
         """The meeting of ``date``, if any topic or skip ever created it."""
-        with self._sessions.begin() as s:
+        with self._reads.begin() as s:
             row = s.get(MeetingRow, date)
             return None if row is None else to_meeting(row)
 
@@ -101,12 +102,12 @@ class Repository:
 
     def skipped_dates(self) -> set[dt.date]:
         """Every meeting date marked skipped."""
-        with self._sessions.begin() as s:
+        with self._reads.begin() as s:
             return set(s.scalars(select(MeetingRow.date).where(MeetingRow.skipped)))
 
     def meeting_dates(self) -> list[dt.date]:
         """Every known meeting date, oldest first."""
-        with self._sessions.begin() as s:
+        with self._reads.begin() as s:
             return list(s.scalars(select(MeetingRow.date).order_by(MeetingRow.date)))
 
     # -- topics -----------------------------------------------------------------
@@ -140,7 +141,7 @@ class Repository:
 
     def get_topic(self, topic_id: int) -> Topic:
         """The topic with this id, whatever its status."""
-        with self._sessions.begin() as s:
+        with self._reads.begin() as s:
             return self._topic(s, topic_id)
 
     def topics_for_meeting(self, date: dt.date, include_withdrawn: bool = False) -> list[Topic]:
@@ -249,7 +250,7 @@ class Repository:
             _OPEN, *(TopicRow.search_text.like(f"%{escape_like(t)}%", escape="\\") for t in terms)
         )
         order = (TopicRow.meeting_date.desc(), TopicRow.submitted_at, TopicRow.id)
-        with self._sessions.begin() as s:
+        with self._reads.begin() as s:
             total = s.scalar(select(func.count()).select_from(TopicRow).where(match)) or 0
             page = _topics().where(match).order_by(*order).limit(limit).offset(offset)
             return [to_topic(row, votes) for row, votes in s.execute(page)], total
@@ -313,14 +314,14 @@ class Repository:
 
     def vote_count(self, topic_id: int) -> int:
         """Number of members currently voting for the topic."""
-        with self._sessions.begin() as s:
+        with self._reads.begin() as s:
             self._topic_row(s, topic_id)
             query = select(func.count()).select_from(VoteRow).where(VoteRow.topic_id == topic_id)
             return s.scalar(query) or 0
 
     def voters(self, topic_id: int) -> dict[str, frozenset[str]]:
         """Each voting member with the vote emojis they hold on the topic."""
-        with self._sessions.begin() as s:
+        with self._reads.begin() as s:
             self._topic_row(s, topic_id)
             rows = s.scalars(select(VoteRow).where(VoteRow.topic_id == topic_id))
             return {row.member_id: split_emojis(row.emojis) for row in rows}
@@ -400,7 +401,7 @@ class Repository:
 
     def load_body_state(self, meeting: dt.date) -> str | None:
         """What the Notion publisher last wrote for ``meeting`` (opaque to the store)."""
-        with self._sessions.begin() as s:
+        with self._reads.begin() as s:
             try:
                 return self._publication_row(s, meeting, "notion").body_state
             except NotFoundError:
@@ -412,7 +413,7 @@ class Repository:
 
     def get_publication(self, meeting: dt.date, target: PublicationTarget) -> Publication | None:
         """The publication record, if one was claimed."""
-        with self._sessions.begin() as s:
+        with self._reads.begin() as s:
             try:
                 return to_publication(self._publication_row(s, meeting, target))
             except NotFoundError:
@@ -473,7 +474,7 @@ class Repository:
 
     def get_link_meta(self, url: str) -> LinkMeta | None:
         """Cached metadata of a normalised URL."""
-        with self._sessions.begin() as s:
+        with self._reads.begin() as s:
             row = s.get(LinkCacheRow, url)
             return None if row is None else to_link_meta(row)
 
@@ -485,7 +486,7 @@ class Repository:
     # -- helpers ----------------------------------------------------------------
 
     def _fetch(self, query: Select[TopicRow, int]) -> list[Topic]:
-        with self._sessions.begin() as s:
+        with self._reads.begin() as s:
             return [to_topic(row, votes) for row, votes in s.execute(query)]
 
     def _ensure_meeting(self, s: Session, date: dt.date) -> MeetingRow:
