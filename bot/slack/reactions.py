@@ -8,13 +8,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.services.votes import Reaction, VoteService
 
 log = logging.getLogger(__name__)
+REACTION_EVENTS = ("reaction_added", "reaction_removed")
 
 
 class SlackReactions:
@@ -96,21 +97,31 @@ class CoalescingRefresher:
 
 
 def register(app: App, *, votes: VoteService) -> None:
-    def on_reaction(body: dict[str, Any], event: dict[str, Any]) -> None:
-        item = event.get("item") or {}
-        if item.get("type") != "message":
-            return
-        reaction = Reaction(
-            event_id=str(body.get("event_id") or ""),
-            channel=str(item.get("channel", "")),
-            ts=str(item.get("ts", "")),
-            user=str(event.get("user", "")),
-            emoji=str(event.get("reaction", "")),
-            added=event.get("type") == "reaction_added",
-            event_ts=str(event.get("event_ts") or "") or None,
-        )
-        if reaction.event_id:
-            votes.apply(reaction)
+    """Votes are applied before Slack gets its 200, not after.
 
-    app.event("reaction_added")(on_reaction)
-    app.event("reaction_removed")(on_reaction)
+    Applying first gives backpressure (a burst cannot pile up acknowledged events in
+    memory) and makes a failure visible to Slack, which then retries: an event it saw
+    acknowledged is always in the database. Re-deliveries are no-ops (event ids).
+    """
+
+    def apply_before_ack(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
+        event = body.get("event") or {}
+        if body.get("type") != "event_callback" or event.get("type") not in REACTION_EVENTS:
+            next()
+            return None
+        item = event.get("item") or {}
+        if item.get("type") == "message" and body.get("event_id"):
+            votes.apply(
+                Reaction(
+                    event_id=str(body["event_id"]),
+                    channel=str(item.get("channel", "")),
+                    ts=str(item.get("ts", "")),
+                    user=str(event.get("user", "")),
+                    emoji=str(event.get("reaction", "")),
+                    added=event.get("type") == "reaction_added",
+                    event_ts=str(event.get("event_ts") or "") or None,
+                )
+            )
+        return BoltResponse(status=200, body="")
+
+    app.middleware(apply_before_ack)

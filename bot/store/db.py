@@ -146,6 +146,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> N
     dbapi_connection.isolation_level = None
     dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     dbapi_connection.execute("PRAGMA foreign_keys=ON")
+    # WAL with synchronous=NORMAL: a commit survives the process crashing (only an OS
+    # crash or power loss can drop the last ones) and no longer waits for an fsync.
+    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
     _enable_wal(dbapi_connection)
 
 

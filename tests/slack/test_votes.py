@@ -218,3 +218,43 @@ def test_out_of_order_add_and_remove_end_as_slack_says(tmp_path: Path, slack: Fa
         assert bot.runtime.repo.vote_count(topic.id) == 0
         bot.event(_event(topic, voter, "+1", True, 30), "EvAddAgain")
         wait_for(lambda: bot.runtime.repo.vote_count(topic.id) == 1)
+
+
+def test_shutdown_applies_every_acknowledged_event(tmp_path: Path, slack: FakeSlack) -> None:
+    with running_bot(tmp_path, slack=slack) as bot:
+        (topic,) = _topics(bot, 1)
+        voters = [f"UDRAIN{n:03d}" for n in range(60)]
+        for voter in voters:
+            slack.add_user(voter, voter.lower())
+        for n, voter in enumerate(voters):
+            assert bot.event(_event(topic, voter, "+1", True, n)).status_code == 200
+        repo_url = bot.runtime.settings.database_url
+    # The bot is stopped: everything Slack saw acknowledged must be in the database.
+    from bot.store import Repository, open_database
+
+    with open_database(repo_url) as database:
+        assert Repository(database).vote_count(topic.id) == 60
+
+
+def test_a_vote_that_fails_to_apply_is_not_acknowledged_and_the_retry_counts_once(
+    tmp_path: Path, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with running_bot(tmp_path, slack=slack) as bot:
+        (topic,) = _topics(bot, 1)
+        real = bot.runtime.repo.apply_reaction
+        calls = {"n": 0}
+
+        def flaky(*args: object, **kwargs: object) -> bool:
+            calls["n"] += 1
+            if calls["n"] == 1:
+                raise RuntimeError("database went away")
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(bot.runtime.repo, "apply_reaction", flaky)
+        event = _event(topic, MEMBERS[4], "+1", True, 1)
+        first = bot.event(event, "EvFlaky")
+        assert first.status_code != 200  # Slack will retry it
+        retry = bot.event(event, "EvFlaky", headers={"X-Slack-Retry-Num": "1"})
+        again = bot.event(event, "EvFlaky", headers={"X-Slack-Retry-Num": "2"})
+        assert (retry.status_code, again.status_code) == (200, 200)
+        assert bot.runtime.repo.vote_count(topic.id) == 1
