@@ -15,7 +15,7 @@ from typing import Protocol
 from bot.core.agenda import Agenda, compile_agenda
 from bot.core.i18n import Language, t
 from bot.core.model import Topic, TopicStatus
-from bot.core.weeks import Cycle, upcoming_meeting
+from bot.core.weeks import WEEKDAYS, Cycle, upcoming_meeting
 from bot.services.votes import Correction, ReactionReader, VoteService
 from bot.store import DuplicateSourceError, Repository
 
@@ -342,6 +342,14 @@ class CycleService:
         return True
 
     # -- skipping and carrying over -------------------------------------------------
+
+    def is_meeting_ahead(self, date: dt.date) -> bool:
+        """A date organisers may skip or unskip: a meeting weekday, today or later."""
+        today = self.clock().astimezone(self.cycle.tz).date()
+        return date.weekday() == self.cycle.meeting_weekday and date >= today
+
+    def weekday_name(self) -> str:
+        return WEEKDAYS[self.cycle.meeting_weekday]
 
     def may_organize(self, user_id: str) -> bool:
         return not self.organizers or user_id in self.organizers

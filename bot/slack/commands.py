@@ -15,7 +15,7 @@ from bot.core.agenda import compile_agenda
 from bot.core.i18n import t
 from bot.core.model import Presenter
 from bot.core.submission import slack_unescape
-from bot.core.weeks import WEEKDAYS
+from bot.services.topics import Outcome
 from bot.slack import ids
 from bot.slack.blocks import agenda_blocks, escape
 from bot.slack.deps import SlackDeps
@@ -71,17 +71,26 @@ def open_form(deps: SlackDeps, client: WebClient, trigger_id: str, channel_id: s
 def submit(deps: SlackDeps, respond: Respond, presenter: Presenter, text: str) -> None:
     """Store and post the topic, or tell the member every rule that failed."""
     outcome = deps.topics.submit_text(presenter, text)
+
+    def reply(fallback: str, blocks: list[Any]) -> None:
+        respond(text=fallback, blocks=blocks, response_type="ephemeral")
+
+    settle(deps, outcome, slack_unescape(text), reply)
+
+
+def settle(
+    deps: SlackDeps, outcome: Outcome, echo: str, reply: Callable[[str, list[Any]], None]
+) -> None:
+    """After a submission: the card and a receipt, or every failed rule with the member's
+    text; a late topic then joins the agenda that is already out."""
     if outcome.topic is None:
         problems = [deps.topics.problem_text(p) for p in outcome.problems]
         if outcome.duplicate_of is not None:
             problems.append(deps.cards.permalink_note(outcome.duplicate_of))
-        echo = slack_unescape(text)
-        fallback, blocks = rejection([p for p in problems if p], echo, deps.lang)
-        respond(text=fallback, blocks=blocks, response_type="ephemeral")
+        reply(*rejection([p for p in problems if p], echo, deps.lang))
         return
     topic = deps.cards.post(outcome.topic)
-    fallback, blocks = confirmation(topic, deps.lang, outcome.hints, outcome.paper)
-    respond(text=fallback, blocks=blocks, response_type="ephemeral")
+    reply(*confirmation(topic, deps.lang, outcome.hints, outcome.paper))
     if topic.late:
         deps.cycle.add_late_topic(topic)
 
@@ -116,10 +125,8 @@ def _skip_or_unskip(skip: bool) -> Callable[[SlackDeps, Respond, str, str], None
             respond(text=t(deps.lang, "organizers_only"), response_type="ephemeral")
             return
         date = _parse_date(rest)
-        cycle = deps.topics.cycle
-        today = deps.topics.clock().astimezone(cycle.tz).date()
-        if date is None or date.weekday() != cycle.meeting_weekday or date < today:
-            usage = t(deps.lang, "skip_usage", weekday=WEEKDAYS[cycle.meeting_weekday])
+        if date is None or not deps.cycle.is_meeting_ahead(date):
+            usage = t(deps.lang, "skip_usage", weekday=deps.cycle.weekday_name())
             typed = escape(slack_unescape(rest))
             respond(
                 text=f"{usage}\n```/topic {'skip' if skip else 'unskip'} {typed}```",

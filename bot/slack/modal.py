@@ -13,12 +13,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.i18n import t
-from bot.core.submission import Draft, parse_submission
+from bot.core.submission import Draft, Problem, parse_submission
 from bot.services.topics import Target
 from bot.slack import ids
+from bot.slack.commands import settle
 from bot.slack.deps import SlackDeps
 from bot.slack.richtext import message_to_inline, rich_text_to_notes
-from bot.slack.views import confirmation, rejection, topic_modal
+from bot.slack.views import rejection, topic_modal
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +79,7 @@ def _submission(deps: SlackDeps) -> Callable[..., None]:
             meeting = deps.topics.target_meeting(target, chosen)
         problems = deps.topics.check_draft(draft, meeting=meeting, exclude_topic=topic_id)
         if problems:
-            errors: dict[str, str] = {}
-            for problem in problems:
-                block = _FIELD_OF.get(problem.code[:3], ids.BLOCK_URL)
-                errors.setdefault(block, deps.topics.problem_text(problem)[:150])
-            ack(response_action="errors", errors=errors)
+            ack(response_action="errors", errors=_field_errors(deps, problems))
             return
         ack()
         user_id = str(body["user"]["id"])
@@ -93,19 +90,22 @@ def _submission(deps: SlackDeps) -> Callable[..., None]:
         outcome = deps.topics.submit_draft(
             presenter, draft, _echo(draft), target=target, meeting=chosen
         )
-        if outcome.topic is None:
-            problems_text = [deps.topics.problem_text(p) for p in outcome.problems]
-            if outcome.duplicate_of is not None:
-                problems_text.append(deps.cards.permalink_note(outcome.duplicate_of))
-            fallback, blocks = rejection(problems_text, _echo(draft), deps.lang)
-        else:
-            topic = deps.cards.post(outcome.topic)
-            fallback, blocks = confirmation(topic, deps.lang, outcome.hints, outcome.paper)
-        tell(client, deps.channel, user_id, fallback, blocks)
-        if outcome.topic is not None and outcome.topic.late:
-            deps.cycle.add_late_topic(outcome.topic)
+
+        def reply(fallback: str, blocks: list[Any]) -> None:
+            tell(client, deps.channel, user_id, fallback, blocks)
+
+        settle(deps, outcome, _echo(draft), reply)
 
     return handle
+
+
+def _field_errors(deps: SlackDeps, problems: list[Problem]) -> dict[str, str]:
+    """Each failed rule shown under the field it is about (Slack's inline errors)."""
+    errors: dict[str, str] = {}
+    for problem in problems:
+        block = _FIELD_OF.get(problem.code[:3], ids.BLOCK_URL)
+        errors.setdefault(block, deps.topics.problem_text(problem)[:150])
+    return errors
 
 
 def _shown_date(meta: dict[str, Any], target: str) -> dt.date | None:

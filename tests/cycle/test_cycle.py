@@ -330,3 +330,11 @@ def test_carry_over_moves_chosen_topics_with_votes(bot: Bot, clock: Clock) -> No
     assert [(t.title, t.votes) for t in moved] == [("Not reached", 1)]
     done = bot.runtime.repo.topics_for_meeting(MEETING)
     assert [t.status.value for t in done] == ["presented"]
+
+
+def test_skip_refuses_a_date_that_is_not_a_coming_meeting(bot: Bot) -> None:
+    for typed in ("2026-12-02", "2026-11-26", "next thursday"):  # a Wednesday, past, junk
+        _, url = bot.command(f"skip {typed}", user="U01NAOTO")
+        reply = json.dumps(bot.replies(url), ensure_ascii=False)
+        assert "YYYY-MM-DD" in reply and typed in reply
+    assert bot.runtime.repo.skipped_dates() == set()
