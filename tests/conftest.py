@@ -1,32 +1,88 @@
-"""Suite-wide fixtures: a private PostgreSQL schema per test for the exactly-once tests."""
+"""Suite-wide fixtures: PostgreSQL schemas (skipped when no server, outside CI), markers."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 PG_URL = "postgresql+psycopg://root@127.0.0.1:5432/test"
+PG_SKIP = (
+    "no PostgreSQL at 127.0.0.1:5432 (database test, trust auth): PostgreSQL tests skipped; "
+    "start the server to run them (under CI=true this is a failure)"
+)
 
 
-@pytest.fixture
-def pg_schema_url() -> Iterator[str]:
-    """A database URL whose tables live in a fresh schema, dropped after the test."""
+@functools.cache
+def _postgres_problem() -> str | None:
+    """Why the test server cannot be used, or None; asked once per run."""
+    engine = create_engine(PG_URL, poolclass=NullPool, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as error:  # refused, unreachable, auth: all mean "not here"
+        return str(error).splitlines()[0]
+    finally:
+        engine.dispose()
+    return None
+
+
+def require_postgres() -> None:
+    """Skip the calling test when no server listens, unless CI demands one."""
+    problem = _postgres_problem()
+    if problem is None:
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI is set but PostgreSQL is not reachable: {problem}", pytrace=False)
+    pytest.skip(PG_SKIP)
+
+
+@contextmanager
+def postgres_schema(prefix: str = "t") -> Iterator[str]:
+    """A database URL whose tables live in a fresh schema, dropped afterwards."""
+    require_postgres()
     admin = create_engine(PG_URL, poolclass=NullPool)
-    schema = f"t_{uuid.uuid4().hex}"
+    schema = f"{prefix}_{uuid.uuid4().hex}"
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
+        # search_path makes the migrations create the tables inside the schema.
         yield f"{PG_URL}?options=-csearch_path%3D{schema}"
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """A database URL whose tables live in a fresh schema, dropped after the test."""
+    with postgres_schema() as url:
+        yield url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what needs PostgreSQL (`postgres`) and what runs the app over HTTP or as a
+    process (`e2e`: modules that use the signed-request harness or start processes)."""
+    for item in items:
+        module = getattr(item, "module", None)
+        if hasattr(module, "running_bot") or hasattr(module, "subprocess"):
+            item.add_marker(pytest.mark.e2e)
+        uses_pg = {"pg_schema_url", "pg_repo"} & set(getattr(item, "fixturenames", ()))
+        params = item.nodeid.partition("[")[2]
+        if uses_pg or "postgresql" in params:
+            item.add_marker(pytest.mark.postgres)
 
 
 # -- no secret in any log line of the whole run -------------------------------------
@@ -44,6 +100,7 @@ class _LogCollector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.DEBUG)
         self.leaks: list[str] = []
+        self.reported = 0  # leaks already failed a test
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -59,6 +116,7 @@ class _LogCollector(logging.Handler):
 
 
 _COLLECTOR = _LogCollector()
+_PG_SKIPPED: list[str] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -67,9 +125,93 @@ def pytest_configure(config: pytest.Config) -> None:
     root.setLevel(logging.INFO)  # the production level of `studybot run`
 
 
+@pytest.fixture(autouse=True)
+def _no_secret_in_logs() -> Iterator[None]:
+    """Fail the test in whose time a test token reached a log line (in any worker)."""
+    root = logging.getLogger()
+    if _COLLECTOR not in root.handlers:
+        root.addHandler(_COLLECTOR)
+    seen = len(_COLLECTOR.leaks)
+    yield
+    leaks = _COLLECTOR.leaks[seen:]
+    _COLLECTOR.reported = len(_COLLECTOR.leaks)
+    if leaks:
+        pytest.fail("A test token or secret appeared in the logs:\n  " + "\n  ".join(leaks[:20]))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and PG_SKIP in str(report.longrepr):
+        _PG_SKIPPED.append(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _PG_SKIPPED:
+        terminalreporter.write_line(f"{len(_PG_SKIPPED)} tests skipped: {PG_SKIP}")
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if _COLLECTOR.leaks:
+    late = _COLLECTOR.leaks[_COLLECTOR.reported :]  # logged after the last test's check
+    if late:
         print("\nA test token or secret appeared in the logs:")
-        for leak in _COLLECTOR.leaks[:20]:
+        for leak in late[:20]:
             print(f"  {leak}")
         session.exitstatus = 1
+
+
+# -- the command line, in process -------------------------------------------------------
+
+# Every variable of the configuration contract starts with one of these.
+SETTING_PREFIXES = (
+    "SLACK_", "NOTION_", "DATABASE_URL", "STUDY_CHANNEL", "ORGANIZERS", "ROSTER", "TIMEZONE",
+    "MEETING_", "PUBLISH_TIME", "REMINDER_", "GROUP", "LANGUAGE", "PORT", "VOTE_EMOJIS",
+    "SKIP_", "STRICT_PAPER_LINKS", "LOG_FORMAT",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class Cli:
+    """`studybot ARGS` as `main(ARGS)` in this process: the same code without the start-up.
+
+    The environment holds exactly the given settings, the working directory is the test's
+    (no stray `.env`), and the logging set-up of the command is undone afterwards.
+    """
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, capsys: Any, cwd: Path) -> None:
+        self.monkeypatch = monkeypatch
+        self.capsys = capsys
+        self.cwd = cwd
+
+    def __call__(self, env: dict[str, str], *args: str) -> CliResult:
+        from bot.__main__ import main
+
+        root = logging.getLogger()
+        handlers, level = list(root.handlers), root.level
+        with self.monkeypatch.context() as patch:
+            for key in list(os.environ):
+                if key.startswith(SETTING_PREFIXES):
+                    patch.delenv(key)
+            for key, value in env.items():
+                if key.startswith(SETTING_PREFIXES):
+                    patch.setenv(key, value)
+            patch.chdir(self.cwd)
+            self.capsys.readouterr()
+            try:
+                code = main(list(args))
+            except SystemExit as exit:  # argparse's own refusals
+                code = exit.code if isinstance(exit.code, int) else 2
+            finally:
+                root.handlers[:] = handlers
+                root.setLevel(level)
+            out, err = self.capsys.readouterr()
+        return CliResult(code, out, err)
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: Any, tmp_path: Path) -> Cli:
+    return Cli(monkeypatch, capsys, tmp_path)

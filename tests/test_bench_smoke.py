@@ -15,6 +15,7 @@ from bench.__main__ import main
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(BENCHMARKS))
 def test_benchmark_runs_quick(name: str) -> None:
     result = run_one(name, quick=True)
@@ -23,10 +24,7 @@ def test_benchmark_runs_quick(name: str) -> None:
     line = json.loads(result.json_line())
     assert line["bench"] == name
     assert result.summary
-    if result.status == "not available yet":  # the Notion publisher may still be missing
-        assert name in ("publish",)
-        return
-    assert result.status == "ok"
+    assert result.status == "ok"  # every benchmark measures something built
     assert result.checks, "every benchmark measures something against a target"
     assert all(check.value is not None for check in result.checks), result.checks
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.core.weeks import Cycle
@@ -53,6 +54,7 @@ def test_demo_in_english(tmp_path: Path) -> None:
     assert "## Topics of the week" in result.markdown
 
 
+@pytest.mark.slow
 def test_cli_demo_runs_from_any_directory(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NOTION_"))}
     env.pop("DATABASE_URL", None)

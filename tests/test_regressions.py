@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -78,6 +77,7 @@ class _HangUp:
         self.sock.close()
 
 
+@pytest.mark.slow
 def test_a_post_is_not_resent_after_the_connection_drops() -> None:
     server = _HangUp()
     try:
@@ -166,19 +166,29 @@ def test_two_threads_of_one_process_publish_one_message(
     clock.now = dt.datetime(2026, 12, 3, 10, 0, tzinfo=JST)
     channel = bot.runtime.cycle.channel
     real = channel.find_agenda
+    inside = threading.Event()
+    release = threading.Event()
+    entered: list[str] = []
 
-    def slow(*args: Any) -> Any:
-        time.sleep(0.3)
+    def held(*args: Any) -> Any:
+        # The first publisher stops here, inside its lease, until the second is done.
+        entered.append(threading.current_thread().name)
+        if len(entered) == 1:
+            inside.set()
+            release.wait(60)
         return real(*args)
 
-    monkeypatch.setattr(channel, "find_agenda", slow)
-    threads = [
-        threading.Thread(target=bot.runtime.cycle.publish, args=(MEETING,)) for _ in range(2)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    monkeypatch.setattr(channel, "find_agenda", held)
+    first = threading.Thread(target=bot.runtime.cycle.publish, args=(MEETING,), name="first")
+    second = threading.Thread(target=bot.runtime.cycle.publish, args=(MEETING,), name="second")
+    first.start()
+    assert inside.wait(60)
+    second.start()
+    second.join(60)  # it must not need the first to finish
+    release.set()
+    first.join(60)
+    assert not first.is_alive() and not second.is_alive()
+    assert "second" not in entered  # refused at the lease, not inside it
     assert len([m for m in bot.slack.messages[CHANNEL] if m.get("metadata")]) == 1
 
 

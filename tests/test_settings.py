@@ -80,6 +80,7 @@ def test_run_needs_signing_secret_in_http_mode() -> None:
     assert socket.problems_for_run() == [] and socket.socket_mode
 
 
+@pytest.mark.slow
 def test_cli_prints_problems_without_traceback_or_secret(tmp_path: Path) -> None:
     env = {
         **{k: v for k, v in os.environ.items() if k not in CONTRACT},

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
 
 from bot.store import Repository, open_database
+from tests.conftest import postgres_schema
 
 DATA = Path(__file__).resolve().parent / "data"
 SEED_001 = DATA / "001_3a8888a9d5ffff60.txt"
 SHARED_SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-PG_URL = "postgresql+psycopg://root@127.0.0.1:5432/test"
 
 RepoFactory = Callable[[], Repository]
 
@@ -53,15 +50,9 @@ def repo(make_repo: RepoFactory) -> Repository:
 @pytest.fixture
 def pg_repo() -> Iterator[Repository]:
     """A repository in a schema of its own on the test PostgreSQL server."""
-    admin = create_engine(PG_URL, poolclass=NullPool)
-    schema = f"s_{uuid.uuid4().hex}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    database = open_database(f"{PG_URL}?options=-csearch_path%3D{schema}")
-    try:
-        yield Repository(database)
-    finally:
-        database.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema("s") as url:
+        database = open_database(url)
+        try:
+            yield Repository(database)
+        finally:
+            database.dispose()

@@ -1,4 +1,4 @@
-"""`studybot import` and `studybot export` as a user runs them: a fresh process each."""
+"""`studybot import` and `studybot export` as a user runs them (in process: `main(argv)`)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,6 @@ import argparse
 import csv
 import datetime as dt
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,39 +14,26 @@ from bot.archive.cli import run_export, run_import
 from bot.archive.exporter import CSV_COLUMNS
 from bot.settings import Settings
 from tests.archive.test_parsing import CREPE
+from tests.conftest import Cli, CliResult
 
 
-def _run(tmp_path: Path, *args: str, lang: str = "ja") -> subprocess.CompletedProcess[str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("SLACK_", "NOTION_", "DATABASE_", "STUDY_"))
-    }
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}", LANGUAGE=lang, LOG_FORMAT="text")
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        check=False,
-    )
+def _run(cli: Cli, tmp_path: Path, *args: str, lang: str = "ja") -> CliResult:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "LANGUAGE": lang, "LOG_FORMAT": "text"}
+    return cli(env, *args)
 
 
-def test_import_then_export_csv(tmp_path: Path, seed_path: Path) -> None:
-    imported = _run(tmp_path, "import", str(seed_path))
+def test_import_then_export_csv(tmp_path: Path, seed_path: Path, cli: Cli) -> None:
+    imported = _run(cli, tmp_path, "import", str(seed_path))
     assert imported.returncode == 0, imported.stderr
     assert "[1/1]" in imported.stderr
     assert "2024-05-16 の回 — 取り込み 6 件、取り込み済み 0 件" in imported.stdout
     assert "合計: 1 ファイル" in imported.stdout
 
-    again = _run(tmp_path, "import", str(seed_path), lang="en")
+    again = _run(cli, tmp_path, "import", str(seed_path), lang="en")
     assert again.returncode == 0, again.stderr
     assert "meeting 2024-05-16 — 0 imported, 6 already present" in again.stdout
 
-    exported = _run(tmp_path, "export", "--format", "csv")
+    exported = _run(cli, tmp_path, "export", "--format", "csv")
     assert exported.returncode == 0, exported.stderr
     rows = list(csv.DictReader(io.StringIO(exported.stdout, newline="")))
     assert tuple(rows[0]) == CSV_COLUMNS
@@ -57,13 +41,13 @@ def test_import_then_export_csv(tmp_path: Path, seed_path: Path) -> None:
     assert any(row["title"] == CREPE and row["tag"] == "論文" for row in rows)
 
 
-def test_export_markdown_to_file_and_failures(tmp_path: Path, seed_path: Path) -> None:
-    missing = _run(tmp_path, "import", "nope.txt", str(seed_path))
+def test_export_markdown_to_file_and_failures(tmp_path: Path, seed_path: Path, cli: Cli) -> None:
+    missing = _run(cli, tmp_path, "import", "nope.txt", str(seed_path))
     assert missing.returncode == 1
     assert "nope.txt: 読み込めません: ファイルがありません" in missing.stdout
 
     out = tmp_path / "out" / "archive.md"
-    exported = _run(tmp_path, "export", "--since", "2024-05-01", "--out", str(out))
+    exported = _run(cli, tmp_path, "export", "--since", "2024-05-01", "--out", str(out))
     assert exported.returncode == 0, exported.stderr
     assert exported.stdout == ""
     assert out.read_text(encoding="utf-8").startswith("# 2024-05-16 機械学習勉強会\n")

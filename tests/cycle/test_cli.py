@@ -1,4 +1,8 @@
-"""The cycle's CLI steps as an operator runs them: same services, printed results."""
+"""The cycle's CLI steps as an operator runs them: same services, printed results.
+
+The commands run in process (`main(argv)`, the `cli` fixture); one test runs a real
+process, for what only a process shows (exit status and stderr of a configuration error).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.core.model import Presenter
 from bot.core.weeks import upcoming_meeting
 from bot.settings import load_settings
 from bot.wiring import build_runtime
+from tests.conftest import Cli
 from tests.fakes import FakeSlack
 from tests.slack.harness import CHANNEL, TOKEN
 
@@ -56,12 +63,12 @@ def _seed(env: dict[str, str], n: int = 3) -> dt.date:
         runtime.close()
 
 
-def test_preview_json_is_the_documented_interface(tmp_path: Path) -> None:
+def test_preview_json_is_the_documented_interface(tmp_path: Path, cli: Cli) -> None:
     with FakeSlack(TOKEN) as slack:
         env = _env(slack, tmp_path)
         meeting = _seed(env)
         calls_before = len(slack.calls)
-        proc = _cli(env, tmp_path, "preview", "--format", "json")
+        proc = cli(env, "preview", "--format", "json")
         assert proc.returncode == 0, proc.stderr
         data = json.loads(proc.stdout)
         assert data["meeting"] == meeting.isoformat()
@@ -70,18 +77,18 @@ def test_preview_json_is_the_documented_interface(tmp_path: Path) -> None:
             "tag", "title", "url", "presenter", "presenter_id", "votes", "notes", "submitted_at",
         }  # fmt: skip
         assert len(slack.calls) == calls_before  # preview only reads
-        md = _cli(env, tmp_path, "preview")
+        md = cli(env, "preview")
         assert md.stdout.startswith(f"# {meeting.isoformat()} 機械学習勉強会")
 
 
-def test_publish_twice_then_reconcile_and_remind(tmp_path: Path) -> None:
+def test_publish_twice_then_reconcile_and_remind(tmp_path: Path, cli: Cli) -> None:
     with FakeSlack(TOKEN) as slack:
         env = _env(slack, tmp_path)
         _seed(env)
-        first = _cli(env, tmp_path, "publish")
+        first = cli(env, "publish")
         assert first.returncode == 0, first.stderr
         assert "アジェンダを公開しました（トピック 3 件）" in first.stdout
-        second = _cli(env, tmp_path, "publish")
+        second = cli(env, "publish")
         assert second.returncode == 0, second.stderr
         agendas = [m for m in slack.messages[CHANNEL] if m.get("metadata")]
         assert len(agendas) == 1
@@ -89,18 +96,19 @@ def test_publish_twice_then_reconcile_and_remind(tmp_path: Path) -> None:
         slack.set_reactions(CHANNEL, card["ts"], {"+1": ["UVOTER1", "UVOTER2"]})
         slack.add_user("UVOTER1", "v1")
         slack.add_user("UVOTER2", "v2")
-        votes = _cli(env, tmp_path, "votes", "reconcile")
+        votes = cli(env, "votes", "reconcile")
         assert votes.returncode == 0, votes.stderr
         assert "修正 1 件" in votes.stdout and "Topic 0: 2 (+2 -0)" in votes.stdout
         slack.channel_members[CHANNEL] = ["U0", "U1", "U2", "ULATE"]
         slack.add_user("ULATE", "late")
-        remind = _cli(env, tmp_path, "remind")
+        remind = cli(env, "remind")
         assert remind.returncode == 0 and "リマインドを送りました" in remind.stdout
         assert "<@ULATE>" in slack.calls_to("chat.postMessage")[-1].params["text"]
-        again = _cli(env, tmp_path, "remind")
+        again = cli(env, "remind")
         assert "送りませんでした" in again.stdout
 
 
+@pytest.mark.slow
 def test_publish_without_slack_configuration_says_what_is_missing(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(CONTRACT_PREFIXES)}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path}/x.db"

@@ -77,6 +77,7 @@ def test_illustrative_commands_are_the_ones_that_need_accounts_or_docker() -> No
     assert "uv run studybot run" not in run  # it serves until stopped
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not on PATH")
 def test_setup_commands_run_as_written(world: World, tmp_path: Path) -> None:
     work = tmp_path / "studybot"

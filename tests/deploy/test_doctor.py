@@ -266,6 +266,7 @@ def test_clock_far_from_slack_is_reported(world: World, monkeypatch: pytest.Monk
     assert "NTP" in line
 
 
+@pytest.mark.slow
 def test_cli_subprocess_prints_no_secret(world: World, tmp_path: Path) -> None:
     env = {
         key: value

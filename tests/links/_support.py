@@ -5,17 +5,18 @@ from __future__ import annotations
 import ipaddress
 import ssl
 import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 
 from bot.links.fetcher import SafeFetcher, TransportFactory
 from bot.links.transport import PinnedTransport
+
+T = TypeVar("T")
 
 PUBLIC_IP = "93.184.216.34"  # only ever reached through httpx.MockTransport
 
@@ -195,11 +196,28 @@ def local_fetcher(server: LocalServer, **kwargs: Any) -> SafeFetcher:
     return SafeFetcher(allow_loopback_for_tests=server.hatch, **kwargs)
 
 
-class Stopwatch:
-    def __enter__(self) -> Stopwatch:
-        self.start = time.monotonic()
-        self.elapsed = 0.0
-        return self
+def finishes(work: Callable[[], T], hang_guard: float = 60.0) -> T:
+    """Run ``work`` in a thread and return its result; fail if it never ends.
 
-    def __exit__(self, *exc: object) -> None:
-        self.elapsed = time.monotonic() - self.start
+    Deadline tests give the code under test a peer that never finishes on its own, so
+    only the code's own deadline can end the call. The guard is not a timing target
+    (those are measured in bench/): it turns a broken deadline into a failure instead
+    of a hung test run, with a margin no loaded machine comes near.
+    """
+    box: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            box.append(work())
+        except BaseException as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(hang_guard)
+    if thread.is_alive():
+        raise AssertionError("the call never ended: its deadline does not hold")
+    if errors:
+        raise errors[0]
+    return box[0]

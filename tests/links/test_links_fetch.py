@@ -21,8 +21,8 @@ from ._support import (
     Handler,
     LocalServer,
     Route,
-    Stopwatch,
     StubResolver,
+    finishes,
     forbidden_transport,
     html_route,
     local_fetcher,
@@ -136,15 +136,13 @@ def _endless(handler: Handler) -> None:
 def test_body_is_cut_at_the_byte_cap(serve: Serve) -> None:
     server = serve({"/big": _endless})
 
-    with Stopwatch() as watch:
-        result = local_fetcher(server).fetch(server.url("/big"))
+    result = local_fetcher(server).fetch(server.url("/big"))
 
     assert result.error is None
     assert result.bytes_read == 1024 * 1024
     assert result.truncated
     assert result.text is not None and len(result.text) == 1024 * 1024
     assert extract_title(result.text) == "Big"
-    assert watch.elapsed < 3
 
 
 def test_small_cap_is_respected(serve: Serve) -> None:
@@ -180,7 +178,7 @@ def test_three_redirects_are_followed_four_are_refused(serve: Serve) -> None:
 
 
 def _silent(handler: Handler) -> None:
-    handler.stop.wait(10)  # accept, read the request, never answer
+    handler.stop.wait()  # accept, read the request, never answer (until the test ends)
 
 
 def _drip_headers(handler: Handler) -> None:
@@ -202,28 +200,26 @@ def test_a_stalling_server_costs_at_most_the_deadline(serve: Serve, route: Route
     server = serve({"/stall": route})
     fetcher = local_fetcher(server, timeout=0.5)
 
-    with Stopwatch() as watch:
-        result = fetcher.fetch(server.url("/stall"))
+    # The server never finishes on its own: only the fetcher's deadline can end this.
+    # (How close to 0.5 s it ends is measured in bench/links.py, not asserted here.)
+    result = finishes(lambda: fetcher.fetch(server.url("/stall")))
 
     assert result.error == "timeout"
-    assert watch.elapsed < 0.5 + 0.4
 
 
 def test_the_deadline_covers_a_hanging_resolver() -> None:
     release = threading.Event()
 
     def hanging(host: str, port: int) -> list[str]:
-        release.wait(5)
+        release.wait()  # until the test ends
         return [PUBLIC_IP]
 
     fetcher = SafeFetcher(resolver=hanging, transport_factory=forbidden_transport, timeout=0.3)
     try:
-        with Stopwatch() as watch:
-            result = fetcher.fetch("http://slow-dns.example/")
+        result = finishes(lambda: fetcher.fetch("http://slow-dns.example/"))
     finally:
         release.set()
     assert result.error == "timeout"
-    assert watch.elapsed < 0.3 + 0.4
 
 
 def test_the_deadline_covers_all_redirect_hops(serve: Serve) -> None:
@@ -244,10 +240,9 @@ def test_the_deadline_covers_all_redirect_hops(serve: Serve) -> None:
             "/d": html_route("<title>late</title>"),
         }
     )
-    with Stopwatch() as watch:
-        result = local_fetcher(server, timeout=0.6).fetch(server.url("/a"))
+    # Each hop alone is within the deadline; only a deadline over all hops refuses this.
+    result = finishes(lambda: local_fetcher(server, timeout=0.6).fetch(server.url("/a")))
     assert result.error == "timeout"
-    assert watch.elapsed < 0.6 + 0.4
 
 
 def test_connection_refused_is_a_value(serve: Serve) -> None:

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
 
 from bot.notion.publisher import NotionPublisher, make_client
 from bot.notion.users import NotionRequests
 from bot.store import Database, Repository, open_database
+from tests.conftest import postgres_schema
 from tests.fakes import DatabaseRef, FakeClock, FakeNotion
 
 TOKEN = "secret_fake_notion_token"
-PG_URL = "postgresql+psycopg://root@127.0.0.1:5432/test"
 BOTH = ["sqlite", "postgresql"]  # parametrize("backend", BOTH) for exactly-once tests
 
 PublisherFactory = Callable[..., NotionPublisher]
@@ -61,18 +58,8 @@ def database(backend: str, tmp_path: Path) -> Iterator[Database]:
         with open_database(f"sqlite:///{tmp_path / 'studybot.db'}") as opened:
             yield opened
         return
-    # One schema per test; search_path makes the migrations create tables inside it.
-    admin = create_engine(PG_URL, poolclass=NullPool)
-    schema = f"n_{uuid.uuid4().hex}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        with open_database(f"{PG_URL}?options=-csearch_path%3D{schema}") as opened:
-            yield opened
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema("n") as url, open_database(url) as opened:
+        yield opened
 
 
 @pytest.fixture

@@ -137,6 +137,7 @@ def running_bot(
     notion: Callable[[Any], Any] | None = None,
     lookup: Callable[[Any], Any] | None = None,
     owner: str | None = None,
+    card_refresh_interval: float | None = None,
     **extra: str,
 ) -> Iterator[Bot]:
     fake = slack or FakeSlack(TOKEN)
@@ -149,6 +150,8 @@ def running_bot(
             kwargs["notion"] = notion
         if lookup is not None:
             kwargs["lookup"] = lookup
+        if card_refresh_interval is not None:
+            kwargs["card_refresh_interval"] = card_refresh_interval
         runtime = build_runtime(settings, owner=owner, **kwargs)
         server = HttpServer(runtime.app, "127.0.0.1", 0, runtime.healthy)
         server.start()

@@ -27,10 +27,9 @@ def bot(tmp_path: Path) -> Bot:
 
 
 def test_inline_submission_posts_card_and_confirms(bot: Bot) -> None:
-    started = time.monotonic()
+    # The 3 s ack deadline is measured in bench/ack.py, not asserted on a loaded machine.
     response, response_url = bot.command(CONVNEXT)
     assert response.status_code == 200
-    assert time.monotonic() - started < 3
     card = wait_for(lambda: bot.slack.calls_to("chat.postMessage"))[0]
     assert card.params["channel"] == CHANNEL
     blocks = json.dumps(card.params["blocks"], ensure_ascii=False)
@@ -104,9 +103,13 @@ def test_forged_signature_and_stale_timestamp_are_refused(bot: Bot) -> None:
     forged, _ = bot.command(CONVNEXT, secret="not-the-secret")
     stale, _ = bot.command(CONVNEXT, timestamp=int(time.time()) - 600)
     assert (forged.status_code, stale.status_code) == (401, 401)
-    time.sleep(0.2)
-    assert bot.runtime.repo.topics_for_meeting(bot.runtime.topics.coming_meeting()) == []
-    assert bot.slack.calls_to("chat.postMessage") == []
+    # A signed request afterwards is the barrier: once its card is out, anything the
+    # refused ones could have started would have had its turn too.
+    bot.command("[blog] Barrier https://example.com/barrier")
+    posts = wait_for(lambda: bot.slack.calls_to("chat.postMessage"))
+    topics = bot.runtime.repo.topics_for_meeting(bot.runtime.topics.coming_meeting())
+    assert [t.title for t in topics] == ["Barrier"]
+    assert len(posts) == 1
 
 
 def test_card_posted_after_429(bot: Bot) -> None:
@@ -150,9 +153,11 @@ def test_withdraw_marks_card_and_undo_deletes(bot: Bot) -> None:
     topic = wait_for(
         lambda: bot.runtime.repo.topics_for_meeting(bot.runtime.topics.coming_meeting())
     )[0]
-    other = bot.interactive(_action(ids.ACTION_WITHDRAW, topic.id, user="U01NAOTO", bot=bot))
-    assert other.status_code == 200
-    time.sleep(0.2)
+    refused = _action(ids.ACTION_WITHDRAW, topic.id, user="U01NAOTO", bot=bot)
+    assert bot.interactive(refused).status_code == 200
+    # The refusal reply is the signal that the other member's click was handled.
+    reply = bot.replies(str(refused["response_url"]))
+    assert "自分が提出したトピックだけ変更できます" in json.dumps(reply, ensure_ascii=False)
     assert bot.runtime.repo.get_topic(topic.id).status.value == "active"
     bot.interactive(_action(ids.ACTION_WITHDRAW, topic.id, user="U04SHUN", bot=bot))
     wait_for(lambda: bot.slack.calls_to("chat.update"))

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.pool import NullPool
 
 from bot.core.model import NewTopic, Note, Presenter
 from bot.store import Database, Repository, open_database
+from tests.conftest import postgres_schema
 
-PG_URL = "postgresql+psycopg://root@127.0.0.1:5432/test"
 JST = dt.timezone(dt.timedelta(hours=9))
 MEETING = dt.date(2024, 5, 16)
 
@@ -37,33 +34,14 @@ class FakeClock:
         return self.now
 
 
-@pytest.fixture(scope="session")
-def pg_admin() -> Iterator[Engine]:
-    """A connection to the test server for creating and dropping schemas."""
-    engine = create_engine(PG_URL, poolclass=NullPool)
-    yield engine
-    engine.dispose()
-
-
-def _pg_schema_url(admin: Engine) -> Iterator[str]:
-    # Every test gets its own schema; search_path makes migrations create tables inside it.
-    schema = f"s_{uuid.uuid4().hex}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of an empty database; SQLite in a not yet existing directory."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'data' / 'studybot.db'}"
     else:
-        yield from _pg_schema_url(request.getfixturevalue("pg_admin"))
+        with postgres_schema("s") as url:
+            yield url
 
 
 @pytest.fixture
