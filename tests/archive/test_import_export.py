@@ -202,6 +202,7 @@ def test_import_on_postgresql(pg_repo: Repository, seed_text: str) -> None:
     assert len(pg_repo.topics_for_meeting(MEETING)) == 6
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(agenda_soup, st.text(max_size=300)))
 def test_import_never_raises_on_junk(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:

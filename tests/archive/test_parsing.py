@@ -234,6 +234,7 @@ agenda_soup = st.lists(st.tuples(_pieces, st.text(max_size=8)), max_size=30).map
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(agenda_soup)
 def test_never_raises_on_agenda_shaped_soup(text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +55,7 @@ def _notes(draw: st.DrawFn) -> tuple[Note, ...]:
     return tuple(notes)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(DEFAULT_TAGS), _title, _url, _notes())
 def test_render_then_parse_round_trips(tag_value, title, url, notes) -> None:  # type: ignore[no-untyped-def]

@@ -140,6 +140,7 @@ def test_presenter_bot_and_two_emojis(tmp_path: Path, slack: FakeSlack) -> None:
         assert bot.runtime.repo.vote_count(double.id) == 1  # still holds :thumbsup:
 
 
+@pytest.mark.slow
 def test_reconciliation_restores_missed_events(tmp_path: Path, slack: FakeSlack) -> None:
     rng = random.Random(3)
     with running_bot(tmp_path, slack=slack, VOTE_EMOJIS="+1,thumbsup") as bot:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,6 +37,7 @@ def _model(stream: list[Event]) -> dict[str, frozenset[str]]:
     return {member: frozenset(e) for member, e in held.items() if e}
 
 
+@pytest.mark.slow
 @settings(
     max_examples=20,
     deadline=None,
