@@ -168,6 +168,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, _REFUSAL.get(status, b"bad request"), _TEXT, close=True)
 
     def do_GET(self) -> None:
+        if self.server.was_cut(self.connection):
+            self.close_connection = True
+            return
         self.server.busy(self.connection)
         if self.path.split("?")[0] == "/healthz":
             ok = self.health()
@@ -177,8 +180,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b"not found", _TEXT)
 
     def do_POST(self) -> None:
+        if self.server.was_cut(self.connection):  # its headers ended at our own shutdown()
+            self.close_connection = True
+            return
         try:
             self._post()
+        except ConnectionError:  # the client left before its answer: nothing to tell it
+            log.debug("http_client_gone")
+            self.close_connection = True
         except Exception:
             # Last resort: logged through the redacting formatter, never a bare traceback
             # on stderr, and the client still gets an answer instead of a dropped socket.
@@ -301,6 +310,10 @@ class _Server(ThreadingHTTPServer):
             self._busy.discard(connection)
             if connection not in self._reading and connection not in self._cut_off:
                 self._reading[connection] = time.monotonic() + self.deadline
+
+    def was_cut(self, connection: socket.socket) -> bool:
+        with self._lock:
+            return connection in self._cut_off
 
     def busy(self, connection: socket.socket) -> None:
         with self._lock:
