@@ -17,6 +17,7 @@ BENCHMARKS: dict[str, str] = {
     "links": "bench.links",
     "footprint": "bench.footprint",
     "reliability": "bench.reliability",
+    "hostile": "bench.hostile",
 }
 
 

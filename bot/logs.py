@@ -9,6 +9,10 @@ import sys
 from collections.abc import Iterable
 
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+# C0/C1 controls, DEL and Unicode line breaks: each could end a line or drive a terminal.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+MAX_LINE = 4000  # characters of a text line (event and context) before it is cut
+MAX_TRACE = 8000  # characters of a traceback kept (its end: where it failed)
 _TOKEN = re.compile(r"\b(xox[abpre]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|(?:secret|ntn)_[A-Za-z0-9]+)")
 
 
@@ -20,6 +24,18 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     return _TOKEN.sub("[redacted]", text)
 
 
+def escape_controls(text: str) -> str:
+    """Control characters as visible escapes (``\\n``, ``\\x1b``): one event, one line."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _cap(text: str, limit: int, *, keep_end: bool = False) -> str:
+    if len(text) <= limit:
+        return text
+    cut = f"[+{len(text) - limit} chars]"
+    return cut + text[-limit:] if keep_end else text[:limit] + cut
+
+
 class _Formatter(logging.Formatter):
     def __init__(self, json_lines: bool, secrets: tuple[str, ...]) -> None:
         super().__init__()
@@ -29,23 +45,31 @@ class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         context = {k: v for k, v in vars(record).items() if k not in _STANDARD}
         event = record.getMessage()
+        trace = self.formatException(record.exc_info) if record.exc_info else ""
+        # Redact before escaping and cutting, so a secret is never cut into a leaking prefix.
         if self.json_lines:
             payload: dict[str, object] = {
                 "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
                 "level": record.levelname.lower(),
-                "event": event,
+                "event": _cap(redact(event, self.secrets), MAX_LINE),
                 "logger": record.name,
-                **context,
+                **{k: self._field(v) for k, v in context.items()},
             }
-            if record.exc_info:
-                payload["exc"] = self.formatException(record.exc_info)
-            line = json.dumps(payload, ensure_ascii=False, default=str)
-        else:
-            pairs = " ".join(f"{k}={v}" for k, v in context.items())
-            line = f"{self.formatTime(record, '%H:%M:%S')} {record.levelname:<7} {event} {pairs}"
-            if record.exc_info:
-                line += "\n" + self.formatException(record.exc_info)
-        return redact(line.rstrip(), self.secrets)
+            if trace:
+                payload["exc"] = _cap(redact(trace, self.secrets), MAX_TRACE, keep_end=True)
+            return redact(json.dumps(payload, ensure_ascii=False, default=str), self.secrets)
+        pairs = " ".join(f"{k}={v}" for k, v in context.items())
+        head = f"{self.formatTime(record, '%H:%M:%S')} {record.levelname:<7} {event} {pairs}"
+        line = _cap(escape_controls(redact(head.rstrip(), self.secrets)), MAX_LINE)
+        if trace:
+            # The traceback stays on the same line: its text can carry a request's newlines.
+            tail = escape_controls(redact(trace, self.secrets))
+            line += " | " + _cap(tail, MAX_TRACE, keep_end=True)
+        return line
+
+    def _field(self, value: object) -> object:
+        # json.dumps escapes control characters itself; long strings are still cut.
+        return _cap(redact(value, self.secrets), MAX_LINE) if isinstance(value, str) else value
 
 
 def setup_logging(

@@ -53,7 +53,14 @@ def run(settings: Settings) -> int:
             handler.close()  # type: ignore[no-untyped-call]
             health.stop()
         else:
-            server = HttpServer(runtime.app, "0.0.0.0", settings.port, runtime.healthy)
+            secret = settings.slack_signing_secret
+            server = HttpServer(
+                runtime.app,
+                "0.0.0.0",
+                settings.port,
+                runtime.healthy,
+                signing_secret=secret.get_secret_value() if secret is not None else None,
+            )
             server.start()
             log.info("started", extra={"mode": "http", "port": server.port})
             stop.wait()

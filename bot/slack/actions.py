@@ -15,6 +15,7 @@ from bot.core.model import TopicStatus
 from bot.slack import ids
 from bot.slack.commands import show_search
 from bot.slack.deps import SlackDeps
+from bot.slack.edge import tell_member
 from bot.slack.views import carry_over_modal, topic_modal
 from bot.store import NotFoundError
 
@@ -37,7 +38,7 @@ def _topic_id(body: dict[str, Any]) -> int | None:
 
 
 def _withdraw(deps: SlackDeps, *, undo: bool) -> Callable[..., None]:
-    def handle(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def handle(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         topic_id = _topic_id(body)
         user_id = str(body["user"]["id"])
@@ -46,19 +47,15 @@ def _withdraw(deps: SlackDeps, *, undo: bool) -> Callable[..., None]:
         except NotFoundError:
             topic = None
         if topic is None:
-            respond(
-                text=t(deps.lang, "not_yours"), response_type="ephemeral", replace_original=False
-            )
+            tell_member(body, client, respond, t(deps.lang, "not_yours"), replace_original=False)
             return
         if undo:
             deps.cards.delete(topic)
         else:
             deps.cards.refresh(topic.id)
         key = "undo_done" if undo else "withdraw_done"
-        respond(
-            text=t(deps.lang, key, title=topic.title),
-            response_type="ephemeral",
-            replace_original=True,
+        tell_member(
+            body, client, respond, t(deps.lang, key, title=topic.title), replace_original=True
         )
 
     return handle
@@ -73,9 +70,7 @@ def _edit(deps: SlackDeps) -> Callable[..., None]:
         except NotFoundError:
             topic = None
         if topic is None or topic.presenter.user_id != str(body["user"]["id"]):
-            respond(
-                text=t(deps.lang, "not_yours"), response_type="ephemeral", replace_original=False
-            )
+            tell_member(body, client, respond, t(deps.lang, "not_yours"), replace_original=False)
             return
         view = topic_modal(
             deps.lang,
@@ -97,10 +92,8 @@ def _carry_over_form(deps: SlackDeps) -> Callable[..., None]:
     def handle(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         if not deps.cycle.may_organize(str(body["user"]["id"])):
-            respond(
-                text=t(deps.lang, "organizers_only"),
-                response_type="ephemeral",
-                replace_original=False,
+            tell_member(
+                body, client, respond, t(deps.lang, "organizers_only"), replace_original=False
             )
             return
         meeting = dt.date.fromisoformat(str(body["actions"][0]["value"]))

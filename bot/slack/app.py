@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import re
+import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import Ack, App, BoltContext
 from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 
 from bot.core.i18n import t
@@ -20,9 +25,28 @@ from bot.core.submission import slack_unescape
 from bot.slack import actions, commands, home, modal
 from bot.slack.blocks import escape
 from bot.slack.deps import SlackDeps
+from bot.slack.edge import (
+    Rejected,
+    parse_signed,
+    reply_hosts,
+    tell_member,
+    verify_signature,
+)
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
+MAX_CONNECTIONS = 256  # handler threads; beyond it the slowest unread connection is cut
+REQUEST_DEADLINE = 10.0  # seconds for a whole request (line, headers, body) to arrive
+REAP_INTERVAL = 0.25
+DRAIN_SECONDS = 5.0
+_LENGTH = re.compile(r"[0-9]{1,9}")
+_TEXT = {"Content-Type": "text/plain"}
+_REFUSAL = {
+    400: b"bad request",
+    401: b"invalid request",
+    411: b"length required",
+    413: b"too large",
+}
 
 
 def create_app(
@@ -47,20 +71,50 @@ def create_app(
         request_verification_enabled=signing_secret is not None,
         logger=logging.getLogger("slack_bolt"),
     )
+    app.middleware(_sticky_ack)
     for surface in (commands, modal, actions, home):
         surface.register(app, deps=deps)
     for register in extra or []:
         register(app)
 
+    # A forged request never reaches Bolt (HttpServer verifies first), so its verifier's
+    # INFO line with the raw body can only be noise; keep it out of the log.
+    logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
+
     @app.error
-    def on_error(error: Exception, body: dict[str, Any], respond: Any) -> None:
+    def on_error(error: Exception, body: dict[str, Any], respond: Any, client: WebClient) -> None:
+        # Slack already has its 200 (listeners ack first); the member still hears of it.
         log.error("listener_failed", exc_info=error, extra={"kind": body.get("type")})
-        if body.get("response_url"):
-            typed = slack_unescape(str(body.get("text") or ""))
-            echo = f"\n```{escape(typed)}```" if typed.strip() else ""
-            respond(text=t(deps.lang, "internal_error") + echo, response_type="ephemeral")
+        typed = slack_unescape(str(body.get("text") or ""))
+        echo = f"\n```{escape(typed)}```" if typed.strip() else ""
+        try:
+            tell_member(body, client, respond, t(deps.lang, "internal_error") + echo)
+        except Exception:
+            log.exception("error_reply_failed", extra={"kind": body.get("type")})
 
     return app
+
+
+class _StickyAck(Ack):
+    """An ack that stays given. When a listener raises after ack(), Bolt's thread runner
+    sets ``ack.response`` back to None; the request thread, polling every 10 ms, then
+    misses the ack, waits Bolt's 3 s and answers Slack 404 although the member was acked."""
+
+    _given: BoltResponse | None = None
+
+    @property
+    def response(self) -> BoltResponse | None:
+        return self._given
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is not None or self._given is None:
+            self._given = value
+
+
+def _sticky_ack(context: BoltContext, next: Callable[[], None]) -> None:
+    context["ack"] = _StickyAck()  # type: ignore[no-untyped-call]
+    next()
 
 
 def listener_pool() -> ThreadPoolExecutor:
@@ -72,55 +126,110 @@ class _Handler(BaseHTTPRequestHandler):
     app: App
     health: Callable[[], bool]
     accept_events: bool = True
+    signing_secret: str | None = None
+    hosts: frozenset[tuple[str, str]] = frozenset()
+    server: _Server
     protocol_version = "HTTP/1.1"
-    timeout = 15  # seconds a client may stall before its socket is closed
+    timeout = REQUEST_DEADLINE  # per read; the server's reaper enforces the overall deadline
 
     def log_message(self, format: str, *args: Any) -> None:
         return
 
-    def _send(self, status: int, body: bytes, headers: Mapping[str, Any] | None = None) -> None:
+    def handle_one_request(self) -> None:
+        # Waiting for (or reading) a request: the reaper may close this connection.
+        self.server.reading(self.connection)
+        super().handle_one_request()
+        if self.server.closing:
+            self.close_connection = True  # draining: no further request on this connection
+
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        headers: Mapping[str, Any] | None = None,
+        *,
+        close: bool = False,
+    ) -> None:
         self.send_response(status)
         for name, value in (headers or {}).items():
             for item in value if isinstance(value, list | tuple) else [value]:
-                if name.lower() != "content-length":
+                if name.lower() not in ("content-length", "connection"):
                     self.send_header(name, str(item))
         self.send_header("Content-Length", str(len(body)))
+        if close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         self.wfile.write(body)
 
+    def _refuse(self, status: int, reason: str) -> None:
+        # One line per refused request; the reason is a fixed word, never request content.
+        log.warning("slack_request_refused", extra={"status": status, "reason": reason})
+        self._send(status, _REFUSAL.get(status, b"bad request"), _TEXT, close=True)
+
     def do_GET(self) -> None:
+        if self.server.was_cut(self.connection):
+            self.close_connection = True
+            return
+        self.server.busy(self.connection)
         if self.path.split("?")[0] == "/healthz":
             ok = self.health()
             body = json.dumps({"ok": ok}).encode()
             self._send(200 if ok else 503, body, {"Content-Type": "application/json"})
         else:
-            self._send(404, b"not found", {"Content-Type": "text/plain"})
+            self._send(404, b"not found", _TEXT)
 
     def do_POST(self) -> None:
-        if not self.accept_events or self.path.split("?")[0] != "/slack/events":
-            self._send(404, b"not found", {"Content-Type": "text/plain"})
+        if self.server.was_cut(self.connection):  # its headers ended at our own shutdown()
+            self.close_connection = True
             return
         try:
-            length = int(self.headers.get("Content-Length") or "")
-        except ValueError:
-            length = -1
-        if length < 0:
-            self._send(411, b"length required", {"Content-Type": "text/plain"})
+            self._post()
+        except ConnectionError:  # the client left before its answer: nothing to tell it
+            log.debug("http_client_gone")
+            self.close_connection = True
+        except Exception:
+            # Last resort: logged through the redacting formatter, never a bare traceback
+            # on stderr, and the client still gets an answer instead of a dropped socket.
+            log.exception("slack_request_failed")
+            with contextlib.suppress(OSError):
+                self._send(500, b"internal error", _TEXT, close=True)
+
+    def _post(self) -> None:
+        if not self.accept_events or self.path.split("?")[0] != "/slack/events":
+            self._send(404, b"not found", _TEXT, close=True)
             return
+        # Slack sends Content-Length. Chunked framing next to it lets a proxy and us
+        # disagree on where the request ends (request smuggling): refuse and close.
+        if self.headers.get_all("Transfer-Encoding"):
+            self._refuse(400, "transfer_encoding")
+            return
+        lengths = self.headers.get_all("Content-Length") or []
+        if not lengths:
+            self._refuse(411, "length_missing")
+            return
+        if len(lengths) != 1 or not _LENGTH.fullmatch(lengths[0]):
+            self._refuse(400, "bad_length")
+            return
+        length = int(lengths[0])
         if length > MAX_BODY:
-            self._send(413, b"too large", {"Content-Type": "text/plain"})
+            self._refuse(413, "too_large")
             return
-        raw = self.rfile.read(length).decode("utf-8", errors="replace")
-        stamp = self.headers.get("X-Slack-Request-Timestamp", "")
-        if not stamp.isdigit():
-            # HTTP mode always verifies signatures, and Slack's check raises on a
-            # non-numeric stamp: such a request is forged, so answer it as one.
-            self._send(401, b"invalid request", {"Content-Type": "text/plain"})
+        raw = self.rfile.read(length)
+        if len(raw) < length:  # the client stalled past the deadline or went away
+            log.warning("slack_request_incomplete")
+            self.close_connection = True
+            return
+        self.server.busy(self.connection)
+        try:
+            text = self._verified(raw)
+        except Rejected as refused:
+            self._refuse(refused.status, refused.reason)
             return
         request_id = uuid.uuid4().hex[:12]
         headers: dict[str, str | Sequence[str]] = {k.lower(): [v] for k, v in self.headers.items()}
         response = self.app.dispatch(
-            BoltRequest(body=raw, headers=headers, context={"request_id": request_id})
+            BoltRequest(body=text, headers=headers, context={"request_id": request_id})
         )
         log.info(
             "slack_request",
@@ -133,14 +242,138 @@ class _Handler(BaseHTTPRequestHandler):
         body = response.body.encode("utf-8") if isinstance(response.body, str) else response.body
         self._send(response.status, body, dict(response.headers))
 
+    def _verified(self, raw: bytes) -> str:
+        """The body as text once Slack's signature and the body's shape are checked."""
+        if self.signing_secret is None:
+            raise Rejected(401, "no_signing_secret")
+        stamps = self.headers.get_all("X-Slack-Request-Timestamp") or []
+        signatures = self.headers.get_all("X-Slack-Signature") or []
+        verify_signature(
+            self.signing_secret,
+            stamps[0] if len(stamps) == 1 else None,
+            signatures[0] if len(signatures) == 1 else None,
+            raw,
+            time.time(),
+        )
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Rejected(400, "not_utf8") from None
+        content_type = (self.headers.get("Content-Type") or "").split(";")[0] or None
+        parse_signed(text, content_type, self.hosts)
+        return text
+
 
 class _Server(ThreadingHTTPServer):
+    """One thread per connection, at most ``max_connections`` of them, each request read
+    within ``deadline`` seconds: a client trickling bytes cannot hold a thread for long,
+    and when all slots are taken the slowest reader makes room for the newcomer."""
+
     daemon_threads = True
     request_queue_size = 128  # a burst of Slack retries must not overflow the backlog
 
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        *,
+        max_connections: int,
+        deadline: float,
+    ) -> None:
+        self.max_connections = max_connections
+        self.deadline = deadline
+        self.closing = False
+        self._lock = threading.Condition()
+        self._reading: dict[socket.socket, float] = {}  # connection -> deadline (monotonic)
+        self._busy: set[socket.socket] = set()  # request read, being answered: never cut
+        self._cut_off: set[socket.socket] = set()  # shut down, its thread not yet finished
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._lock:
+            if len(self._reading) + len(self._busy) >= self.max_connections:
+                if not self._reading:  # every slot is answering a request: try later
+                    self._cut(request)
+                    request.close()
+                    log.warning("http_connection_refused", extra={"reason": "all_busy"})
+                    return
+                # The connection that has waited longest for its request to arrive.
+                slowest = min(self._reading, key=self._reading.__getitem__)
+                self._drop(slowest)
+            self._reading[request] = time.monotonic() + self.deadline
+        super().process_request(request, client_address)
+
+    def reading(self, connection: socket.socket) -> None:
+        """The connection waits for its next request; the deadline runs from accept() for
+        the first one (so the cap cuts in arrival order), from now for the next ones."""
+        with self._lock:
+            self._busy.discard(connection)
+            if connection not in self._reading and connection not in self._cut_off:
+                self._reading[connection] = time.monotonic() + self.deadline
+
+    def was_cut(self, connection: socket.socket) -> bool:
+        with self._lock:
+            return connection in self._cut_off
+
+    def busy(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._reading.pop(connection, None)
+            self._busy.add(connection)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._lock:
+            self._reading.pop(request, None)
+            self._busy.discard(request)
+            self._cut_off.discard(request)
+            self._lock.notify_all()
+        super().shutdown_request(request)
+
+    def reap(self) -> None:
+        """Cut every connection whose request has not fully arrived by its deadline."""
+        now = time.monotonic()
+        with self._lock:
+            late = [c for c, deadline in self._reading.items() if deadline <= now]
+            for connection in late:
+                self._drop(connection)
+        if late:
+            log.warning("http_connections_reaped", extra={"count": len(late)})
+
+    def drain(self, timeout: float) -> bool:
+        """Close idle connections and wait for requests being answered; True if all done."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            self.closing = True
+            for connection in list(self._reading):
+                self._drop(connection)
+            while self._busy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._lock.wait(left)
+        return True
+
+    def _drop(self, connection: socket.socket) -> None:
+        del self._reading[connection]
+        self._cut_off.add(connection)
+        self._cut(connection)
+
+    @staticmethod
+    def _cut(connection: socket.socket) -> None:
+        # shutdown() (not close()) wakes the thread blocked in recv; it then closes.
+        with contextlib.suppress(OSError):
+            connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # socketserver prints tracebacks to stderr, around the redacting formatter.
+        log.exception("http_connection_failed")
+
 
 class HttpServer:
-    """A threaded HTTP server for the Bolt app; start() in a thread, stop() cleanly."""
+    """A threaded HTTP server for the Bolt app; start() in a thread, stop() drains it.
+
+    Every POST is verified here, with the signing secret, before Bolt sees it: a forged
+    or malformed request is answered 4xx without running a listener or logging its body.
+    """
 
     def __init__(
         self,
@@ -150,12 +383,27 @@ class HttpServer:
         health: Callable[[], bool],
         *,
         accept_events: bool = True,
+        signing_secret: str | None = None,
+        max_connections: int = MAX_CONNECTIONS,
+        deadline: float = REQUEST_DEADLINE,
     ) -> None:
         # In Socket Mode only /healthz is served: events come over the socket, unsigned.
-        attributes = {"app": app, "health": staticmethod(health), "accept_events": accept_events}
+        if accept_events and not signing_secret:
+            raise ValueError("HTTP mode needs the signing secret to verify requests")
+        attributes = {
+            "app": app,
+            "health": staticmethod(health),
+            "accept_events": accept_events,
+            "signing_secret": signing_secret,
+            "hosts": reply_hosts(app.client.base_url),
+        }
         handler = type("Handler", (_Handler,), attributes)
-        self.server = _Server((host, port), handler)
+        self.server = _Server(
+            (host, port), handler, max_connections=max_connections, deadline=deadline
+        )
         self._thread: threading.Thread | None = None
+        self._reaper: threading.Thread | None = None
+        self._stopped = threading.Event()
 
     @property
     def port(self) -> int:
@@ -164,12 +412,23 @@ class HttpServer:
     def serve_forever(self) -> None:
         self.server.serve_forever(poll_interval=0.2)
 
+    def _reap_forever(self) -> None:
+        while not self._stopped.wait(REAP_INTERVAL):
+            self.server.reap()
+
     def start(self) -> None:
         self._thread = threading.Thread(target=self.serve_forever, name="http", daemon=True)
         self._thread.start()
+        self._reaper = threading.Thread(target=self._reap_forever, name="http-reaper", daemon=True)
+        self._reaper.start()
 
-    def stop(self) -> None:
+    def stop(self, drain: float = DRAIN_SECONDS) -> None:
+        """Stop accepting, let requests being answered finish, then close."""
         self.server.shutdown()
+        if not self.server.drain(drain):
+            log.warning("http_drain_timeout")
+        self._stopped.set()
         self.server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        for thread in (self._thread, self._reaper):
+            if thread is not None:
+                thread.join(timeout=5)

@@ -153,7 +153,7 @@ def running_bot(
         if card_refresh_interval is not None:
             kwargs["card_refresh_interval"] = card_refresh_interval
         runtime = build_runtime(settings, owner=owner, **kwargs)
-        server = HttpServer(runtime.app, "127.0.0.1", 0, runtime.healthy)
+        server = HttpServer(runtime.app, "127.0.0.1", 0, runtime.healthy, signing_secret=SECRET)
         server.start()
         try:
             with httpx.Client(timeout=10) as http:
