@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.core.tags import TagSet
 from bot.links.fetcher import SafeFetcher
-from bot.links.metadata import LinkMetadata, LinkResolver
+from bot.links.metadata import CACHED_FAILURE, LinkMetadata, LinkResolver, still_cached
 from bot.services.cycle import CycleService, NotionTarget, SkipRegistry
 from bot.services.topics import SourceLookup, TopicService, utc_now
 from bot.services.votes import VoteService
@@ -184,14 +184,14 @@ class RepoLedger:
 
 
 class StoreLinkCache:
-    """Link metadata cached in the database, so a source is fetched once."""
+    """Link metadata cached in the database: a success for good, a failure briefly."""
 
     def __init__(self, repo: Repository) -> None:
         self.repo = repo
 
     def get(self, url: str) -> LinkMetadata | None:
         meta = self.repo.get_link_meta(url)
-        if meta is None:
+        if meta is None or not still_cached(meta.ok, meta.fetched_at, dt.datetime.now(dt.UTC)):
             return None
         return LinkMetadata(
             url=meta.url,
@@ -200,6 +200,7 @@ class StoreLinkCache:
             year=meta.year,
             is_paper=meta.is_paper,
             ok=meta.ok,
+            note=None if meta.ok else CACHED_FAILURE,
         )
 
     def put(self, meta: LinkMetadata) -> None:

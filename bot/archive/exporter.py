@@ -68,6 +68,15 @@ def notes_text(notes: tuple[Note, ...]) -> str:
     return "\n".join(note_line(note) for note in notes)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """``value`` made inert for spreadsheets: a leading ``'`` when it could start a formula."""
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
 def export_csv(repo: Repository, since: dt.date | None = None) -> str:
     """One row per topic (columns :data:`CSV_COLUMNS`), newest meeting first."""
     out = io.StringIO()
@@ -78,15 +87,15 @@ def export_csv(repo: Repository, since: dt.date | None = None) -> str:
             writer.writerow(
                 (
                     topic.meeting.isoformat(),
-                    topic.tag,
-                    topic.title,
-                    topic.url,
-                    topic.presenter.name,
-                    topic.presenter.user_id,
+                    csv_cell(topic.tag),
+                    csv_cell(topic.title),
+                    csv_cell(topic.url),
+                    csv_cell(topic.presenter.name),
+                    csv_cell(topic.presenter.user_id),
                     topic.votes,
                     topic.status.value,
                     topic.submitted_at.isoformat(),
-                    notes_text(topic.notes),
+                    csv_cell(notes_text(topic.notes)),
                 )
             )
     return out.getvalue()

@@ -52,7 +52,7 @@ _TITLE_LINK = re.compile(
     r"^\[(?P<label>(?:\\.|[^\\\]\n])*)\]"
     r"\(<?(?P<url>https?://[^\s()<>]+(?:\([^\s()<>]*\)[^\s()<>]*)*)>?\)"
 )
-_UNESCAPE = re.compile(r"\\([\\\[\]])")
+_UNESCAPE = re.compile(r"\\([\\\[\]<>!])")  # what bot.core.agenda.md_escape escapes
 _PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
 
 _AGENDA_HEADINGS = frozenset({core_t("ja", "agenda_title"), core_t("en", "agenda_title")})
@@ -137,7 +137,7 @@ def _nest(lines: list[tuple[int, str]], markdown: bool) -> tuple[Note, ...]:
     notes: list[Note] = []
     if markdown:
         base = min((indent for indent, _ in lines), default=0)
-        return tuple(Note(text, (indent - base) // 2) for indent, text in lines)
+        return tuple(Note(_unescape(text), (indent - base) // 2) for indent, text in lines)
     stack: list[int] = []
     for indent, text in lines:
         while stack and stack[-1] > indent:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Final
 
 from bot.core.i18n import Language, t
-from bot.core.markup import markdown_link, segments
+from bot.core.markup import link_label, linkable, segments
 from bot.core.model import Note, Presenter, Topic, TopicStatus
 
 DEFAULT_GROUP_NAME = "機械学習勉強会"
@@ -68,18 +69,48 @@ def _one_line(text: str) -> str:
     return " ".join(text.splitlines())
 
 
+_MD_ESCAPES: Final = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]", "<": "\\<", ">": "\\>"})
+_MD_BARE_UNSAFE: Final = frozenset("\\[]()<>")
+
+
+def md_escape(text: str) -> str:
+    """User text made inert in Markdown: no link, image or raw HTML can start in it.
+
+    Backslashes too, so a text ending in one still parses back on import.
+    """
+    return _one_line(text).translate(_MD_ESCAPES)
+
+
+def _md_link(label: str, url: str) -> str:
+    """``[label](url)`` for an http(s) URL, else the label alone, escaped."""
+    if not linkable(url):
+        return md_escape(label)
+    return f"[{md_escape(link_label(label, url))}]({url})"
+
+
 def _md_title(title: str) -> str:
-    # Backslashes too, so a title ending in one still parses back on import.
-    escaped = title.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    return _one_line(escaped)
+    return md_escape(title)
+
+
+def _md_segment(text: str, url: str | None) -> str:
+    if url is None:
+        return md_escape(text)
+    if text == url and not _MD_BARE_UNSAFE.intersection(url):
+        return url  # a bare URL stays bare, as the member wrote it
+    return _md_link(text, url)
 
 
 def note_line(note: Note) -> str:
-    """A note as a Markdown bullet, indented two spaces per level, links kept."""
-    text = "".join(
-        markdown_link(seg.text, seg.url) if seg.url and seg.text != seg.url else seg.text
-        for seg in segments(_one_line(note.text))
-    )
+    """A note as a Markdown bullet, indented two spaces per level, http(s) links kept.
+
+    Notes are escaped like titles: markup a member typed (``[x](javascript:...)``,
+    raw HTML) is shown as text, never rendered.
+    """
+    parts = [_md_segment(seg.text, seg.url) for seg in segments(_one_line(note.text))]
+    for index, part in enumerate(parts[:-1]):
+        if part.endswith("!") and parts[index + 1].startswith("["):
+            parts[index] = part[:-1] + "\\!"  # "![label](url)" would embed an image
+    text = "".join(parts)
     return f"{'  ' * note.depth}- {text}"
 
 
@@ -97,8 +128,7 @@ def render_markdown(agenda: Agenda, lang: Language = "ja") -> str:
         lines += [f"### @{_one_line(section.presenter.name)}", ""]
         for topic in section.topics:
             late = t(lang, "late_addition") if topic.late else ""
-            title = _md_title(topic.title)
-            shown = f"[{title}]({topic.url})" if topic.url else title
+            shown = _md_link(topic.title, topic.url) if topic.url else _md_title(topic.title)
             votes = t(lang, "votes_suffix", votes=topic.votes)
             lines.append(f"[{topic.tag}] {shown} {votes}{late}")
             lines += [note_line(note) for note in topic.notes]

@@ -30,6 +30,12 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "ja": "出典は http または https のURLにしてください（「{url}」は使えません）。",
         "en": "The source must be an http or https URL (“{url}” is not allowed).",
     },
+    "url_too_long": {
+        "ja": "出典のURLが長すぎます（{length}文字、最大{max}文字）。Notion が受け付けないため、"
+        "短い形（論文ならarXivのabsページなど）か短縮URLにしてください。",
+        "en": "The source URL is too long ({length} characters, at most {max}). Notion would "
+        "refuse it: use a shorter form (e.g. the paper's arXiv abs page) or a short link.",
+    },
     "title_missing": {
         "ja": "タイトルがありません。1〜200文字で入力してください。",
         "en": "No title. Enter 1 to 200 characters.",

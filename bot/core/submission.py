@@ -6,10 +6,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from bot.core.markup import markdown_link
+from bot.core.markup import URL_MAX, markdown_link
 from bot.core.model import Note
 from bot.core.tags import TagSet, split_leading_tag
-from bot.core.urls import is_http_url
+from bot.core.urls import clean_url, is_http_url
 
 TITLE_MAX = 200
 NOTES_MAX_LINES = 30
@@ -232,6 +232,11 @@ def validate(draft: Draft, *, require_title: bool = False) -> list[Problem]:
             problems.append(Problem("url_scheme", {"url": draft.bad_urls[0][:100]}))
         else:
             problems.append(Problem("url_missing"))
+    elif len(clean_url(draft.url)) > URL_MAX:
+        # Notion refuses the whole agenda page over one such link: say so now, not on Thursday.
+        problems.append(
+            Problem("url_too_long", {"length": len(clean_url(draft.url)), "max": URL_MAX})
+        )
     if len(draft.title) > TITLE_MAX:
         problems.append(Problem("title_too_long", {"length": len(draft.title), "max": TITLE_MAX}))
     elif require_title and not draft.title:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html import unescape
 from typing import Final, Protocol
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,15 +23,17 @@ _log = logging.getLogger(__name__)
 ARXIV_API: Final = "https://export.arxiv.org/api/query"
 ARXIV_BATCH: Final = 50
 DEFAULT_WORKERS: Final = 32  # 30 slow sources finish in one wave
+FAILURE_TTL: Final = dt.timedelta(minutes=10)
+"""How long a failed lookup is remembered: retries stay cheap, a fixed page is seen soon."""
 
 # Stable notes of LinkMetadata besides the fetcher's error codes.
 NOT_HTML: Final = "not_html"
 NO_TITLE: Final = "no_title"
 ARXIV_NOT_FOUND: Final = "arxiv_not_found"
 INTERNAL_ERROR: Final = "internal_error"
+CACHED_FAILURE: Final = "cached_failure"  # a recent failure remembered without its code
 
 _ATOM: Final = {"atom": "http://www.w3.org/2005/Atom"}
-_PARSE_CHUNK: Final = 64 * 1024
 _YEAR: Final = re.compile(r"\b(1[89]\d{2}|2\d{3})\b")
 
 _ARXIV_ID: Final = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
@@ -56,8 +59,22 @@ class LinkMetadata:
     note: str | None = None
 
 
+def still_cached(ok: bool, fetched_at: dt.datetime, now: dt.datetime) -> bool:
+    """A success is kept for good; a failure for :data:`FAILURE_TTL`."""
+    return ok or now - fetched_at < FAILURE_TTL
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 class MetadataCache(Protocol):
-    """Where resolved metadata is kept between runs (a repository, or memory)."""
+    """Where resolved metadata is kept between runs (a repository, or memory).
+
+    Failures are put too; ``get`` forgets them after :data:`FAILURE_TTL`
+    (see :func:`still_cached`), so a hostile or slow page is not fetched and
+    parsed again on every submission.
+    """
 
     def get(self, url: str) -> LinkMetadata | None: ...
 
@@ -71,17 +88,21 @@ class Fetcher(Protocol):
 class MemoryCache:
     """Thread-safe in-process MetadataCache."""
 
-    def __init__(self) -> None:
-        self._items: dict[str, LinkMetadata] = {}
+    def __init__(self, clock: Callable[[], dt.datetime] = _utc_now) -> None:
+        self._items: dict[str, tuple[LinkMetadata, dt.datetime]] = {}
         self._lock = threading.Lock()
+        self._clock = clock
 
     def get(self, url: str) -> LinkMetadata | None:
         with self._lock:
-            return self._items.get(url)
+            found = self._items.get(url)
+        if found is None or not still_cached(found[0].ok, found[1], self._clock()):
+            return None
+        return found[0]
 
     def put(self, meta: LinkMetadata) -> None:
         with self._lock:
-            self._items[meta.url] = meta
+            self._items[meta.url] = (meta, self._clock())
 
 
 def _collapse(text: str | None) -> str | None:
@@ -105,80 +126,164 @@ class PageMetadata:
     year: int | None
 
 
-class _HeadParser(HTMLParser):
-    """Collects ``<meta>`` titles, Highwire ``citation_*`` tags and the first ``<title>``."""
+HEAD_CHARS: Final = 128 * 1024
+"""At most this much of a page is scanned: ``<title>`` and ``og:title`` live in its head."""
+
+_TAG_NAME: Final = re.compile(r"[a-zA-Z][^\s/>\x00]*")
+_GAP: Final = re.compile(r"[\s/]*")
+_ATTR_NAME: Final = re.compile(r"[^\s/>][^\s/>=]*")
+_EQUALS: Final = re.compile(r"\s*=\s*")
+_UNQUOTED: Final = re.compile(r"[^\s>]*")
+_INNER_TAG: Final = re.compile(r"<[^<>]*>")
+_RAW_TEXT: Final = frozenset(
+    {"script", "style", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript", "title"}
+)
+
+
+def _closing(name: str) -> re.Pattern[str]:
+    return re.compile(rf"</{name}[\s/>]", re.IGNORECASE)
+
+
+_CLOSERS: Final = {name: _closing(name) for name in _RAW_TEXT}
+
+
+def _attributes(html: str, pos: int) -> tuple[dict[str, str], int] | None:
+    """The attributes of a start tag from ``pos``, and where the tag ends; None if it never does.
+
+    Every step consumes what it looked at, so a tag costs time linear in its length.
+    """
+    attrs: dict[str, str] = {}
+    size = len(html)
+    while True:
+        gap = _GAP.match(html, pos)
+        assert gap is not None  # [\s/]* always matches
+        pos = gap.end()
+        if pos >= size:
+            return None
+        if html[pos] == ">":
+            return attrs, pos + 1
+        name = _ATTR_NAME.match(html, pos)
+        assert name is not None  # html[pos] is neither a gap nor ">"
+        pos = name.end()
+        value = ""
+        equals = _EQUALS.match(html, pos)
+        if equals is not None:
+            pos = equals.end()
+            if pos < size and html[pos] in "\"'":
+                close = html.find(html[pos], pos + 1)
+                if close < 0:
+                    return None  # the rest of the page is inside the value
+                value, pos = html[pos + 1 : close], close + 1
+            else:
+                bare = _UNQUOTED.match(html, pos)
+                assert bare is not None  # [^\s>]* always matches
+                value, pos = bare.group(), bare.end()
+        attrs.setdefault(name.group().lower(), unescape(value))
+
+
+class _HeadScan:
+    """Collects ``<meta>`` titles, Highwire ``citation_*`` tags and the first ``<title>``.
+
+    A single forward pass with ``str.find`` and anchored, non-backtracking patterns:
+    each step moves past what it examined, so any input costs linear time. (The
+    stdlib ``HTMLParser`` rescans its buffer and takes seconds on a hostile 64 KiB.)
+    """
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)  # entities in text and attributes unescaped
         self.meta: dict[str, str] = {}
         self.authors: list[str] = []
-        self.title_parts: list[str] = []
-        self.in_title = False
-        self.title_done = False
+        self.title: str | None = None
         self.svg_depth = 0  # an inline icon's <title> is not the page's
         self.head_done = False
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def scan(self, html: str) -> None:
+        pos = 0
+        while not (self.head_done and (self.meta or self.title is not None)):
+            opened = html.find("<", pos)
+            if opened < 0:
+                return
+            after = opened + 1
+            if html.startswith("!--", after):
+                close = html.find("-->", after + 3)
+                if close < 0:
+                    return
+                pos = close + 3
+            elif html.startswith(("!", "?", "/"), after):
+                close = html.find(">", after)
+                if close < 0:
+                    return
+                name = _TAG_NAME.match(html, after + 1)
+                if html[after] == "/" and name is not None:
+                    self._end(name.group().lower())
+                pos = close + 1
+            elif (name := _TAG_NAME.match(html, after)) is None:
+                pos = after  # a lone "<" is text
+            else:
+                tag = name.group().lower()
+                found = _attributes(html, name.end())
+                if found is None:
+                    return
+                attrs, pos = found
+                self._start(tag, attrs, self_closing=html[pos - 2] == "/")
+                if tag in _RAW_TEXT:
+                    closer = _CLOSERS[tag].search(html, pos)
+                    content = html[pos : closer.start() if closer else len(html)]
+                    if tag == "title" and self.title is None and not self.svg_depth:
+                        self.title = unescape(_INNER_TAG.sub("", content))
+                    if closer is None:
+                        return
+                    pos = closer.start()
+
+    def _start(self, tag: str, attrs: dict[str, str], *, self_closing: bool) -> None:
         if tag == "meta":
-            values = {k.lower(): v for k, v in attrs if v is not None}
-            key = (values.get("property") or values.get("name") or "").strip().lower()
-            content = values.get("content")
+            key = (attrs.get("property") or attrs.get("name") or "").strip().lower()
+            content = attrs.get("content")
             if key and content is not None:
                 if key == "citation_author":
                     if (author := _collapse(content)) is not None:
                         self.authors.append(author)
                 else:
                     self.meta.setdefault(key, content)
-        elif tag == "svg":
+        elif tag == "svg" and not self_closing:
             self.svg_depth += 1
-        elif tag == "title" and not self.title_done and not self.svg_depth:
-            self.in_title = True
         elif tag == "body":
             self.head_done = True
 
-    def handle_endtag(self, tag: str) -> None:
+    def _end(self, tag: str) -> None:
         if tag == "svg":
             self.svg_depth = max(0, self.svg_depth - 1)
-        elif tag == "title" and self.in_title:
-            self.in_title = False
-            self.title_done = True
         elif tag == "head":
             self.head_done = True
 
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title_parts.append(data)
+
+def _scan(html: str) -> _HeadScan:
+    """Scan the head of a page (the caller has cut it to :data:`HEAD_CHARS`)."""
+    scan = _HeadScan()
+    scan.scan(html)
+    return scan
 
 
 def parse_page(html: str) -> PageMetadata:
     """Title (``og:title``, ``twitter:title``, ``citation_title``, ``<title>``), authors, year.
 
-    Parsing stops after the head; markup the stdlib parser chokes on keeps what was
-    found before it.
+    Only the first :data:`HEAD_CHARS` characters are looked at, and scanning stops
+    after the head once a title was found.
     """
-    parser = _HeadParser()
-    try:
-        for start in range(0, len(html), _PARSE_CHUNK):
-            parser.feed(html[start : start + _PARSE_CHUNK])
-            if parser.head_done and (parser.meta or parser.title_done):
-                break
-        parser.close()
-    except Exception:  # html.parser has raised on hostile markup in past releases
-        _log.debug("link_html_parse_stopped", exc_info=True)
-    meta = parser.meta
+    scan = _scan(html[:HEAD_CHARS])
+    meta = scan.meta
     title = None
     for key in ("og:title", "twitter:title", "citation_title"):
         title = _collapse(meta.get(key))
         if title is not None:
             break
     if title is None:
-        title = _collapse("".join(parser.title_parts))
+        title = _collapse(scan.title)
     year = None
     for key in ("citation_publication_date", "citation_date", "citation_year", "dc.date"):
         year = _year(meta.get(key))
         if year is not None:
             break
-    return PageMetadata(title, tuple(dict.fromkeys(parser.authors)), year)
+    return PageMetadata(title, tuple(dict.fromkeys(scan.authors)), year)
 
 
 def extract_title(html: str) -> str | None:
@@ -302,7 +407,7 @@ class LinkResolver:
             return cached
         aid = arxiv_id(url)
         meta = self._guarded_arxiv({url: aid})[url] if aid else self._guarded_page(url)
-        if meta.ok and self._cache is not None:
+        if self._cache is not None:
             self._cache.put(meta)
         return meta
 
@@ -333,7 +438,7 @@ class LinkResolver:
                 for url, page_job in zip(pages, page_jobs, strict=True):
                     found[url] = page_job.result()
         for url in pending:
-            if found[url].ok and self._cache is not None:
+            if self._cache is not None:
                 self._cache.put(found[url])
         return {url: found[url] for url in unique}
 

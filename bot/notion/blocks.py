@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.core.agenda import Agenda
 from bot.core.i18n import Language, t
-from bot.core.markup import segments
+from bot.core.markup import link_label, linkable, segments
 from bot.core.model import Note, Topic
 
 TEXT_LIMIT = 2000  # characters per rich text object (Notion counts UTF-16 units)
@@ -38,12 +38,19 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
 
 
 def text(content: str, url: str | None = None, *, bold: bool = False) -> list[Block]:
-    """Rich text objects for ``content``, split at the limit, linked when ``url`` is set."""
+    """Rich text objects for ``content``, split at the limit, linked when ``url`` is set.
+
+    A URL Notion would refuse (not http(s), or over its 2,000-character limit) is left
+    out rather than sent: one bad link must not get the whole page rejected.
+    """
     objects: list[Block] = []
+    if url:
+        content = link_label(content, url)
+    target = url if linkable(url) else None
     for piece in split_text(content):
         body: Block = {"content": piece}
-        if url:
-            body["link"] = {"url": url}
+        if target:
+            body["link"] = {"url": target}
         item: Block = {"type": "text", "text": body}
         if bold:
             item["annotations"] = {"bold": True}

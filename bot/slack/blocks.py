@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.core.agenda import Agenda, agenda_order
 from bot.core.i18n import Language, t
-from bot.core.markup import segments
+from bot.core.markup import link_label, segments
 from bot.core.model import Note, Topic
 
 MAX_BLOCKS = 50
@@ -29,7 +29,7 @@ def link(url: str, label: str) -> str:
     """``<url|label>`` with both parts made safe; plain label when there is no URL."""
     if not url:
         return escape(label)
-    return f"<{_safe_url(url)}|{escape(label) or escape(url)}>"
+    return f"<{_safe_url(url)}|{escape(link_label(label, url)) or escape(url)}>"
 
 
 def note_mrkdwn(note: Note) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -155,7 +157,8 @@ def test_csv_export(repo: Repository, seed_path: Path) -> None:
         "1",
         "active",
     )
-    assert rows[0]["notes"] == "- see [code](https://github.com/a/b)\n  - n\n    - deep"
+    # A leading "-" would start a spreadsheet formula: the cell is quoted (see the CSV test).
+    assert rows[0]["notes"] == "'- see [code](https://github.com/a/b)\n  - n\n    - deep"
     crepe = next(row for row in rows if row["title"] == CREPE)
     assert crepe["tag"] == "論文" and crepe["presenter"] == "Shun Ito"
     assert crepe["presenter_id"] == presenter_id("Shun Ito")
@@ -213,3 +216,82 @@ def test_import_never_raises_on_junk(tmp_path_factory: pytest.TempPathFactory, t
         again = import_text(repo, text, default_meeting=MEETING)
     assert again.imported == 0
     assert again.present == first.imported + first.present
+
+
+def test_csv_cells_that_could_start_a_formula_are_quoted(repo: Repository) -> None:
+    meeting = dt.date(2024, 6, 6)
+    new = NewTopic(
+        meeting=meeting,
+        tag="論文",
+        title='=HYPERLINK("https://evil.example","click")',
+        url="https://example.com/f",
+        normalized_url=normalize_url("https://example.com/f"),
+        presenter=Presenter("U1", "+cmd|' /C calc'!A0"),
+        submitted_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC),
+        notes=(Note("@SUM(1+1)"),),
+    )
+    repo.add_topic(new)
+    for title, name in (("\tx", "-2+3"), ("\rcr", "@me"), ("Plain = title", "Ann")):
+        repo.add_topic(
+            dataclasses.replace(
+                new,
+                title=title,
+                url=f"https://example.com/{name}",
+                normalized_url=normalize_url(f"https://example.com/{name}"),
+                presenter=Presenter(f"U-{name}", name),
+            )
+        )
+
+    rows = list(csv.DictReader(io.StringIO(export_csv(repo), newline="")))
+
+    by_title = {row["title"]: row for row in rows}
+    formula = by_title['\'=HYPERLINK("https://evil.example","click")']
+    assert formula["presenter"] == "'+cmd|' /C calc'!A0"
+    assert formula["notes"] == "'- @SUM(1+1)"
+    assert by_title["'\tx"]["presenter"] == "'-2+3"
+    assert by_title["'\rcr"]["presenter"] == "'@me"
+    assert by_title["Plain = title"]["presenter"] == "Ann"  # only a leading sign counts
+
+
+HOSTILE_NOTES = (
+    Note("[x](javascript:alert(1))"),
+    Note("<img src=x onerror=alert(1)>"),
+    Note("![pixel](https://tracker.example/p.gif)"),
+    Note("<javascript:alert(2)>", 1),
+    Note("see [code](https://github.com/a/b) and https://example.com/x"),
+)
+
+
+def test_markdown_export_escapes_notes_and_links_only_http(make_repo: RepoFactory) -> None:
+    source = make_repo()
+    meeting = dt.date(2024, 6, 13)
+    source.add_topic(
+        NewTopic(
+            meeting=meeting,
+            tag="blog",
+            title="<b>bold</b> [x](javascript:alert(3))",
+            url="https://example.com/n",
+            normalized_url=normalize_url("https://example.com/n"),
+            presenter=Presenter("U1", "Ann"),
+            submitted_at=dt.datetime(2024, 6, 10, tzinfo=dt.UTC),
+            notes=HOSTILE_NOTES,
+        )
+    )
+
+    markdown = export_markdown(source)
+
+    lines = markdown.splitlines()
+    assert r"- \[x\](javascript:alert(1))" in lines
+    assert r"- \<img src=x onerror=alert(1)\>" in lines
+    assert r"- \![pixel](https://tracker.example/p.gif)" in lines  # a link, not an image
+    assert r"  - \<javascript:alert(2)\>" in lines
+    assert "- see [code](https://github.com/a/b) and https://example.com/x" in lines
+    assert r"[blog] [\<b\>bold\</b\> \[x\](javascript:alert(3))](https://example.com/n)" in markdown
+    for unsafe in (r"[^\\]\]\(javascript", r"[^\\]<(?:img|b|javascript)", r"[^\\]!\[pixel\]\("):
+        assert re.search(unsafe, markdown) is None, unsafe
+    # What was escaped reads back as the member wrote it.
+    target = make_repo()
+    import_text(target, markdown)
+    [back] = target.all_topics()
+    assert back.notes == HOSTILE_NOTES
+    assert back.title == "<b>bold</b> [x](javascript:alert(3))"

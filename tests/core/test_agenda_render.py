@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from bot.core.agenda import agenda_order, compile_agenda, render_markdown
+from bot.core.markup import link_label
 from bot.core.model import Note, Presenter, Topic, TopicStatus
 from bot.notion.blocks import TEXT_LIMIT, agenda_blocks, plain_text, split_text
 from bot.slack.blocks import MAX_BLOCKS, SECTION_TEXT_MAX
 from bot.slack.blocks import agenda_blocks as slack_blocks
+from bot.slack.views import topic_card
 
 MEETING = dt.date(2026, 11, 26)
 T0 = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
@@ -106,3 +110,56 @@ def _walk(blocks: list[dict[str, object]]) -> list[dict[str, object]]:
         body = block[block["type"]]  # type: ignore[index]
         out += _walk(body.get("children", []))  # type: ignore[union-attr]
     return out
+
+
+SPOOF = topic(
+    90,
+    "A",
+    1,
+    title="https://arxiv.org/abs/2301.00808",
+    url="https://evil.example/phish",
+    notes=(
+        Note("[arxiv.org/abs/1706.03762](https://evil.example/x) and [code](https://github.com/a)"),
+    ),
+)
+
+
+def test_a_label_naming_another_site_shows_the_real_host_everywhere() -> None:
+    agenda = compile_agenda(MEETING, [SPOOF])
+
+    slack = json.dumps(slack_blocks(agenda), ensure_ascii=False)
+    notion = plain_text(agenda_blocks(agenda))
+    markdown = render_markdown(agenda)
+    card = json.dumps(topic_card(SPOOF, "ja"), ensure_ascii=False)
+
+    for shown in (slack, card):
+        assert "|https://arxiv.org/abs/2301.00808 (→ evil.example)>" in shown
+        assert "|arxiv.org/abs/1706.03762 (→ evil.example)>" in card
+    assert "https://arxiv.org/abs/2301.00808 (→ evil.example)" in notion
+    assert "arxiv.org/abs/1706.03762 (→ evil.example)" in notion
+    assert "[https://arxiv.org/abs/2301.00808 (→ evil.example)](https://evil.example/phish)" in (
+        markdown
+    )
+    assert "[arxiv.org/abs/1706.03762 (→ evil.example)](https://evil.example/x)" in markdown
+    # A plain label is left alone.
+    assert "[code](https://github.com/a)" in markdown
+
+
+@pytest.mark.parametrize(
+    ("label", "url", "shown"),
+    [
+        ("ConvNeXt V2", "https://evil.example/", "ConvNeXt V2"),
+        ("https://arxiv.org/abs/1", "https://arxiv.org/abs/2", "https://arxiv.org/abs/1"),
+        ("arxiv.org", "https://export.arxiv.org/api", "arxiv.org"),
+        ("www.arxiv.org/abs/1", "https://arxiv.org/abs/1", "www.arxiv.org/abs/1"),
+        (
+            "HTTPS://ARXIV.ORG/abs/1",
+            "https://evil.example",
+            "HTTPS://ARXIV.ORG/abs/1 (→ evil.example)",
+        ),
+        ("arxiv.org", "https://arxiv.org.evil.example/", "arxiv.org (→ arxiv.org.evil.example)"),
+        ("v1.2 release", "https://evil.example", "v1.2 release"),
+    ],
+)
+def test_link_label(label: str, url: str, shown: str) -> None:
+    assert link_label(label, url) == shown

@@ -154,3 +154,26 @@ def test_every_problem_has_a_message_in_both_languages() -> None:
         for lang in ("ja", "en"):
             message = t(lang, problem.code, tags="論文 blog", **problem.params)
             assert message and "{" not in message
+
+
+def test_source_url_over_notions_limit_is_refused_at_submit() -> None:
+    long_url = "https://example.com/" + "a" * (2500 - len("https://example.com/"))
+    assert len(long_url) == 2500
+
+    draft = parse_submission(f"[blog] Long link {long_url}", TAGS)
+    problems = validate(draft)
+
+    assert [p.code for p in problems] == ["url_too_long"]
+    params = {str(k): v for k, v in problems[0].params.items()}
+    ja, en = t("ja", "url_too_long", **params), t("en", "url_too_long", **params)
+    assert "2500" in ja and "2000" in ja and "Notion" in ja
+    assert "2500" in en and "2000" in en and "Notion" in en
+
+
+def test_source_url_limit_counts_the_url_that_is_stored() -> None:
+    at_limit = "https://example.com/" + "a" * (2000 - len("https://example.com/"))
+    assert codes(f"[blog] At the limit {at_limit}") == []
+    assert codes(f"[blog] One over {at_limit}b") == ["url_too_long"]
+    # Tracking parameters are dropped before storing, so they do not count.
+    tracked = f"{at_limit}?utm_source={'x' * 600}"
+    assert codes(f"[blog] Tracked {tracked}") == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 
 from bot.links.fetcher import FetchResult, SafeFetcher
 from bot.links.metadata import (
+    FAILURE_TTL,
+    HEAD_CHARS,
     LinkMetadata,
     LinkResolver,
     MemoryCache,
@@ -20,6 +23,9 @@ from bot.links.metadata import (
     parse_arxiv_feed,
     parse_page,
 )
+from bot.store import Repository, open_database
+from bot.store.records import LinkMeta
+from bot.wiring import StoreLinkCache
 
 from ._support import (
     PUBLIC_IP,
@@ -270,14 +276,50 @@ def test_cache_is_consulted_first_and_filled_with_successes() -> None:
     assert len(api.requests) == 1
 
 
-def test_failures_are_not_cached() -> None:
+def test_failures_are_cached_briefly() -> None:
     api = ArxivApi(ERROR_FEED)
-    cache = MemoryCache()
+    now = [dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)]
+    cache = MemoryCache(clock=lambda: now[0])
     resolver = api.resolver(cache)
-    resolver.resolve("https://arxiv.org/abs/9912.99999")
-    resolver.resolve("https://arxiv.org/abs/9912.99999")
-    assert cache.get("https://arxiv.org/abs/9912.99999") is None
-    assert len(api.requests) == 2
+    url = "https://arxiv.org/abs/9912.99999"
+
+    first = resolver.resolve(url)
+    again = resolver.resolve(url)
+    assert resolver.resolve_many([url]) == {url: first}
+    assert first == again and not first.ok
+    assert len(api.requests) == 1  # the failure was remembered
+
+    now[0] += FAILURE_TTL - dt.timedelta(seconds=1)
+    resolver.resolve(url)
+    assert len(api.requests) == 1
+    now[0] += dt.timedelta(seconds=1)
+    resolver.resolve(url)
+    assert len(api.requests) == 2  # and forgotten after the TTL
+
+
+def test_database_cache_keeps_failures_for_the_ttl_only(tmp_path: Path) -> None:
+    database = open_database(f"sqlite:///{tmp_path}/links.db")
+    try:
+        repo = Repository(database)
+        cache = StoreLinkCache(repo)
+        now = dt.datetime.now(dt.UTC)
+        for url, ok, age in [
+            ("https://example.com/fresh-failure", False, dt.timedelta(minutes=1)),
+            ("https://example.com/old-failure", False, FAILURE_TTL + dt.timedelta(minutes=1)),
+            ("https://example.com/old-success", True, dt.timedelta(days=400)),
+        ]:
+            repo.put_link_meta(LinkMeta(url, "T" if ok else None, (), None, False, ok, now - age))
+
+        fresh = cache.get("https://example.com/fresh-failure")
+        assert fresh is not None and (fresh.ok, fresh.note) == (False, "cached_failure")
+        assert cache.get("https://example.com/old-failure") is None
+        old = cache.get("https://example.com/old-success")
+        assert old is not None and old.ok and old.title == "T"
+
+        cache.put(LinkMetadata("https://example.com/new-failure", note="timeout"))
+        assert cache.get("https://example.com/new-failure") is not None
+    finally:
+        database.dispose()
 
 
 def test_resolve_many_batches_arxiv_ids_into_one_call() -> None:
@@ -345,3 +387,57 @@ def test_page_without_title_is_reported(serve: Serve) -> None:
     server = serve({"/": html_route("<p>just text</p>")})
     meta = LinkResolver(local_fetcher(server)).resolve(server.url("/"))
     assert (meta.ok, meta.title, meta.note, meta.is_paper) == (False, None, "no_title", False)
+
+
+HOSTILE = ["</", "<!--", "<a ", "<a b='", "<", "<svg>", "<script>"]
+
+
+@pytest.mark.parametrize("unit", HOSTILE)
+def test_a_huge_hostile_page_is_scanned_only_to_its_head(
+    unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#13.3: the scanner is handed at most HEAD_CHARS, whatever the page's size."""
+    import bot.links.metadata as metadata
+
+    handed: list[int] = []
+    real_scan = metadata._scan
+
+    def recording(html: str) -> object:
+        handed.append(len(html))
+        return real_scan(html)
+
+    monkeypatch.setattr(metadata, "_scan", recording)
+    page = unit * (1024 * 1024 // len(unit))
+
+    class Hostile:
+        def fetch(self, url: str) -> FetchResult:
+            return FetchResult(url, url, 200, "text/html", text=page, bytes_read=len(page))
+
+    meta = LinkResolver(Hostile()).resolve("https://example.com/hostile")
+
+    assert (meta.ok, meta.note) == (False, "no_title")
+    assert handed and max(handed) <= HEAD_CHARS <= 128 * 1024
+
+
+def test_only_the_head_of_a_page_is_looked_at() -> None:
+    assert extract_title(" " * (HEAD_CHARS - 100) + "<title>Near</title>") == "Near"
+    assert extract_title(" " * HEAD_CHARS + "<title>Too late</title>") is None
+
+
+@pytest.mark.parametrize(
+    ("html", "title"),
+    [
+        ("</" * 5000 + "><title>After end tags</title>", "After end tags"),
+        ("<!-- <title>no</title> --><title>After a comment</title>", "After a comment"),
+        ("<a " * 5000 + "><title>After a long tag</title>", "After a long tag"),
+        ("<a b='x' " * 2000 + "><title>Quoted</title>", "Quoted"),
+        ("<a b='" + "<title>in a value</title>", None),
+        ("<p>" + "<" * 5000 + "<title>After lone brackets</title>", "After lone brackets"),
+        ("<svg/><title>After an empty svg</title>", "After an empty svg"),
+        ("<STYLE>p{}</Style ><TITLE>Mixed case</TITLE>", "Mixed case"),
+        ('<meta content="C" property=og:title><title>T</title>', "C"),
+        ("<title>One</title><body><meta property='og:title' content='Late'>", "One"),
+    ],
+)
+def test_scanner_reads_markup_after_hostile_runs(html: str, title: str | None) -> None:
+    assert extract_title(html) == title

@@ -133,3 +133,50 @@ def test_users_by_email_over_pages(fake: FakeNotion, client: Any) -> None:
     assert len(users) == 130 and set(users.values()) == ids
     assert users["member7@example.com"] in ids
     assert len([r for r in fake.requests if r.path == "/v1/users"]) == 2
+
+
+def _links(blocks: list[dict[str, Any]]) -> list[str]:
+    found: list[str] = []
+    for block in blocks:
+        body = block[block["type"]]
+        found += [
+            item["text"]["link"]["url"]
+            for item in body.get("rich_text", [])
+            if item["type"] == "text" and item["text"].get("link")
+        ]
+        found += _links(body.get("children", []))
+    return found
+
+
+def test_blocks_never_carry_a_link_notion_would_refuse() -> None:
+    import datetime as dt
+
+    from bot.core.agenda import compile_agenda
+    from bot.core.model import Note, Presenter, Topic
+    from bot.notion.blocks import agenda_blocks, plain_text
+
+    long_url = "https://example.com/" + "a" * 2480
+    assert len(long_url) == 2500
+    topics = [
+        Topic(
+            id=n,
+            meeting=dt.date(2026, 12, 3),
+            tag="blog",
+            title=f"Title {n}",
+            url=url,
+            presenter=Presenter("U1", "Ann"),
+            submitted_at=dt.datetime(2026, 12, 1, n, tzinfo=dt.UTC),
+            notes=(Note(f"[long]({long_url}) and [ok](https://example.com/ok)"),),
+        )
+        for n, url in enumerate([long_url, "javascript:alert(1)", "https://example.com/t"])
+    ]
+
+    blocks = agenda_blocks(compile_agenda(dt.date(2026, 12, 3), topics))
+
+    links = _links(blocks)
+    # Notion's request limits: text.link.url at most 2,000 characters (a 400 otherwise).
+    assert all(len(url) <= 2000 and url.startswith(("https://", "http://")) for url in links)
+    assert links.count("https://example.com/t") == 1
+    assert links.count("https://example.com/ok") == 3
+    text = plain_text(blocks)
+    assert all(f"Title {n}" in text for n in range(3))  # the topic is shown, just not linked
