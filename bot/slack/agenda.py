@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.agenda import Agenda
 from bot.core.i18n import Language
+from bot.services.cycle import ChannelError
 from bot.slack.blocks import agenda_blocks, agenda_fallback_text, escape
 from bot.slack.client import Directory
 
@@ -54,28 +55,34 @@ class SlackAgenda:
     def post_agenda(
         self, agenda: Agenda, notion_url: str | None, note: str | None
     ) -> tuple[str, str]:
-        response = self.client.chat_postMessage(
-            channel=self.channel,
-            text=agenda_fallback_text(agenda, self.lang),
-            blocks=self._blocks(agenda, notion_url, note),
-            metadata={
-                "event_type": EVENT_TYPE,
-                "event_payload": {"meeting": agenda.meeting.isoformat()},
-            },
-            unfurl_links=False,
-            unfurl_media=False,
-        )
+        try:
+            response = self.client.chat_postMessage(
+                channel=self.channel,
+                text=agenda_fallback_text(agenda, self.lang),
+                blocks=self._blocks(agenda, notion_url, note),
+                metadata={
+                    "event_type": EVENT_TYPE,
+                    "event_payload": {"meeting": agenda.meeting.isoformat()},
+                },
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as error:  # not_in_channel, channel_not_found, is_archived…
+            raise ChannelError(_code(error)) from error
         return str(response.get("channel") or self.channel), str(response["ts"])
 
     def update_agenda(
         self, channel: str, ts: str, agenda: Agenda, notion_url: str | None, note: str | None
     ) -> None:
-        self.client.chat_update(
-            channel=channel,
-            ts=ts,
-            text=agenda_fallback_text(agenda, self.lang),
-            blocks=self._blocks(agenda, notion_url, note),
-        )
+        try:
+            self.client.chat_update(
+                channel=channel,
+                ts=ts,
+                text=agenda_fallback_text(agenda, self.lang),
+                blocks=self._blocks(agenda, notion_url, note),
+            )
+        except SlackApiError as error:
+            raise ChannelError(_code(error)) from error
 
     def find_agenda(self, meeting: dt.date, since: dt.datetime) -> tuple[str, str] | None:
         """Our agenda message for ``meeting`` posted after ``since``, if any.
@@ -136,6 +143,10 @@ class SlackAgenda:
 
     def is_bot(self, user_id: str) -> bool:
         return self.directory.is_bot(user_id)
+
+
+def _code(error: SlackApiError) -> str:
+    return str(error.response.get("error") or "slack_error")
 
 
 def _is_agenda_of(message: dict[str, Any], meeting: dt.date) -> bool:
