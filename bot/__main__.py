@@ -97,6 +97,7 @@ def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
     if skipped is not None:
         if args.format == "json":
             data: dict[str, object] = {"meeting": meeting.isoformat(), "skipped": skipped}
+            data["topics"] = []
             print(json.dumps(data, ensure_ascii=False))
         else:
             print(
