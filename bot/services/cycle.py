@@ -224,10 +224,11 @@ class CycleService:
         and the holder publishes once more before letting go, so a late topic, an edit
         or a withdrawal that arrives mid-publish is never left off."""
         meeting = meeting or upcoming_meeting(self.clock(), self.cycle)
+        lease = f"publish:{meeting.isoformat()}"
         if self.cycle.is_skipped(meeting):
             log.info("publish_skipped_meeting", extra={"meeting": str(meeting)})
+            self.repo.take_dirty(lease)  # nothing to publish; the retry job stops asking
             return PublishReport(meeting, skipped="skipped")
-        lease = f"publish:{meeting.isoformat()}"
         # Unique per call: two threads of one process must not share the lease either.
         holder = f"{self.owner}:{uuid.uuid4().hex[:8]}"
         report: PublishReport | None = None
