@@ -37,6 +37,11 @@ def default_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+# The publish leases this process holds right now (see holder_is_dead).
+_LIVE: set[str] = set()
+_LIVE_LOCK = threading.Lock()
+
+
 def holder_is_dead(holder: str) -> bool:
     """True only when ``holder`` (``host:pid:tag``) is a process of this host that is gone.
 
@@ -45,7 +50,11 @@ def holder_is_dead(holder: str) -> bool:
     if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit():
         return False
     pid = int(parts[1])
-    if pid == os.getpid() or pid <= 0:
+    if pid == os.getpid():
+        # Ours, or an earlier process with our pid (a restarted container is pid 1 again).
+        with _LIVE_LOCK:
+            return holder not in _LIVE
+    if pid <= 0:
         return False
     try:
         os.kill(pid, 0)
@@ -231,6 +240,15 @@ class CycleService:
             return PublishReport(meeting, skipped="skipped")
         # Unique per call: two threads of one process must not share the lease either.
         holder = f"{self.owner}:{uuid.uuid4().hex[:8]}"
+        with _LIVE_LOCK:  # from before acquiring: no thread of ours may take it as dead
+            _LIVE.add(holder)
+        try:
+            return self._publish_rounds(meeting, lease, holder)
+        finally:
+            with _LIVE_LOCK:
+                _LIVE.discard(holder)
+
+    def _publish_rounds(self, meeting: dt.date, lease: str, holder: str) -> PublishReport:
         report: PublishReport | None = None
         rounds = 0
         while True:

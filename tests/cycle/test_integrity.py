@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -227,6 +228,21 @@ def test_slack_refusal_is_told_to_organizers_once_then_recovery(bot: Bot, clock:
     assert len(dms()) == 2 and "復旧" in dms()[1]
 
 
+@pytest.mark.parametrize("code", ["channel_not_found", "is_archived"])
+def test_each_slack_refusal_of_the_agenda_reaches_organizers(
+    bot: Bot, clock: Clock, code: str
+) -> None:
+    submit(bot, "U04SHUN", "Shun Ito", "First", 1)
+    clock.set("2026-12-03T10:00:00+09:00")
+    bot.slack.fail_next("chat.postMessage", 1, error=code)  # the agenda post only
+    report = bot.runtime.cycle.publish(MEETING)
+    assert report.slack is None and report.slack_error == code
+    calls = bot.slack.calls_to("chat.postMessage")
+    (notice,) = [c.params["text"] for c in calls if c.params["channel"] == "U01NAOTO"]
+    assert code in notice and MEETING.isoformat() in notice
+    assert agenda_messages(bot.slack) == []
+
+
 # -- #19.2: a lease follows its holder ------------------------------------------------
 
 
@@ -244,6 +260,17 @@ def test_a_dead_holder_on_this_host_is_taken_over_at_once(bot: Bot, clock: Clock
     assert bot.runtime.repo.acquire_lease(lease, dead, LEASE_TTL)
     report = bot.runtime.cycle.publish(MEETING)
     assert report.skipped is None and len(agenda_messages(bot.slack)) == 1
+
+
+def test_an_earlier_life_with_our_pid_is_taken_over(bot: Bot, clock: Clock) -> None:
+    """A restarted container runs as pid 1 again: a lease of pid 1's last life is stale."""
+    submit(bot, "U04SHUN", "Shun Ito", "First", 1)
+    clock.set("2026-12-03T10:00:00+09:00")
+    lease = f"publish:{MEETING.isoformat()}"
+    earlier = f"{socket.gethostname()}:{os.getpid()}:0ld11fe0"
+    assert bot.runtime.repo.acquire_lease(lease, earlier, LEASE_TTL)
+    assert bot.runtime.cycle.publish(MEETING).skipped is None
+    assert len(agenda_messages(bot.slack)) == 1
 
 
 def test_a_silent_holder_elsewhere_expires_and_a_busy_answer_names_it(
