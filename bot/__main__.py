@@ -18,6 +18,8 @@ from bot.settings import ConfigError, Settings, load_settings
 from bot.store.db import DatabaseError
 
 if TYPE_CHECKING:
+    from bot.core.weeks import Cycle
+    from bot.store import Repository
     from bot.wiring import Runtime
 
 
@@ -75,16 +77,38 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
+    import dataclasses
+
     from bot.core.weeks import upcoming_meeting
+    from bot.services.cycle import SkipRegistry
     from bot.store import Repository, open_database
 
     database = open_database(settings.database_url)
     try:
         repo = Repository(database)
-        meeting = args.date or upcoming_meeting(dt.datetime.now(dt.UTC), settings.cycle())
+        base = settings.cycle()
+        # Skips organisers set in Slack live in the database, not in the settings.
+        cycle = dataclasses.replace(base, is_holiday=SkipRegistry(repo, base.is_holiday))
+        meeting = args.date or upcoming_meeting(dt.datetime.now(dt.UTC), cycle)
+        skipped = _skip_reason(settings, repo, cycle, meeting)
         agenda = compile_agenda(meeting, repo.topics_for_meeting(meeting), settings.group_name)
     finally:
         database.dispose()
+    if skipped is not None:
+        if args.format == "json":
+            data: dict[str, object] = {"meeting": meeting.isoformat(), "skipped": skipped}
+            data["topics"] = []
+            print(json.dumps(data, ensure_ascii=False))
+        else:
+            print(
+                t(
+                    settings.language,
+                    "cli_meeting_skipped",
+                    date=meeting.isoformat(),
+                    reason=skipped,
+                )
+            )
+        return 0
     if args.format == "md":
         print(render_markdown(agenda, settings.language), end="")
         return 0
@@ -103,6 +127,16 @@ def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
     ]
     print(json.dumps({"meeting": meeting.isoformat(), "topics": topics}, ensure_ascii=False))
     return 0
+
+
+def _skip_reason(settings: Settings, repo: Repository, cycle: Cycle, date: dt.date) -> str | None:
+    """Why ``date`` is not held (the organisers' words, or holiday/configured), or None."""
+    if not cycle.is_skipped(date):
+        return None
+    meeting = repo.get_meeting(date)
+    if meeting is not None and meeting.skipped and meeting.skip_reason:
+        return meeting.skip_reason
+    return t(settings.language, f"skip_reason_{cycle.skip_reason(date) or 'configured'}")
 
 
 def cmd_manifest(settings: Settings, args: argparse.Namespace) -> int:
@@ -147,12 +181,26 @@ def cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
     runtime = _runtime(settings)
     if runtime is None:
         return 2
+    lang = settings.language
     try:
-        print(t(settings.language, "cli_publishing"), file=sys.stderr, flush=True)
+        reason = runtime.cycle.skipped_reason(args.date) if args.date else None
+        if reason is not None:
+            print(t(lang, "cli_meeting_skipped", date=args.date.isoformat(), reason=reason))
+            return 0
+        print(t(lang, "cli_publishing"), file=sys.stderr, flush=True)
         report = runtime.cycle.publish(args.date)
     finally:
         runtime.close()
-    lang = settings.language
+    if report.skipped == "skipped":
+        why = t(lang, "skip_reason_configured")
+        print(t(lang, "cli_meeting_skipped", date=report.meeting.isoformat(), reason=why))
+        return 0
+    if report.skipped == "busy":
+        since = report.held_since.isoformat(timespec="seconds") if report.held_since else "?"
+        holder = report.holder or "?"
+        date = report.meeting.isoformat()
+        print(t(lang, "cli_publish_busy", date=date, holder=holder, since=since))
+        return 1
     if report.skipped:
         print(t(lang, "cli_publish_skipped", date=report.meeting.isoformat(), why=report.skipped))
         return 1
@@ -161,21 +209,31 @@ def cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
         print(f"  ↻ {c.title}: {c.votes} (+{len(c.added)} -{len(c.removed)})")
     if report.notion_url:
         print(f"  Notion: {report.notion_url}")
+    failed = False
     if report.notion_error:
         print(t(lang, "cli_notion_failed", error=report.notion_error))
-        return 1
-    return 0
+        failed = True
+    if report.slack_error:
+        print(t(lang, "cli_slack_failed", error=report.slack_error))
+        failed = True
+    return 1 if failed else 0
 
 
 def cmd_remind(settings: Settings, args: argparse.Namespace) -> int:
     runtime = _runtime(settings)
     if runtime is None:
         return 2
+    lang = settings.language
     try:
+        skipped = runtime.cycle.skipped_this_week()
+        if skipped is not None:
+            reason = runtime.cycle.skipped_reason(skipped) or ""
+            print(t(lang, "cli_meeting_skipped", date=skipped.isoformat(), reason=reason))
+            return 0
         sent = runtime.cycle.remind()
     finally:
         runtime.close()
-    print(t(settings.language, "cli_reminded" if sent else "cli_not_reminded"))
+    print(t(lang, "cli_reminded" if sent else "cli_not_reminded"))
     return 0
 
 

@@ -114,6 +114,7 @@ def build_runtime(
         owner=owner,
         post_card=cards.post,
     )
+    topics.on_change = cycle_service.topic_changed
     deps = SlackDeps(
         topics=topics,
         cards=cards,

@@ -197,6 +197,18 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The {date} agenda could not be written to Notion: {error}\n"
         "The Slack agenda is out; Notion is retried automatically.",
     },
+    "slack_failed_organizers": {
+        "ja": "{date} のアジェンダを Slack に投稿できませんでした: {error}\n"
+        "bot がチャンネルに参加しているか、チャンネルが存在しアーカイブされていないか"
+        "確認してください（/invite @bot）。自動で再試行します。",
+        "en": "The {date} agenda could not be posted to Slack: {error}\n"
+        "Check that the bot is in the channel and that the channel exists and is not "
+        "archived (/invite @bot). It is retried automatically.",
+    },
+    "slack_recovered": {
+        "ja": "{date} のアジェンダを Slack に投稿できました（復旧）。",
+        "en": "The {date} agenda is now posted in Slack (recovered).",
+    },
     "notion_recovered": {
         "ja": "{date} のアジェンダを Notion に書き込めました（復旧）。",
         "en": "The {date} agenda is now in Notion (recovered).",
@@ -259,6 +271,20 @@ _MESSAGES: dict[str, dict[Language, str]] = {
     "cli_publish_skipped": {
         "ja": "{date} は公開しませんでした: {why}",
         "en": "Did not publish {date}: {why}",
+    },
+    "cli_meeting_skipped": {
+        "ja": "{date} の勉強会はお休みです（{reason}）。何も作成・送信していません。",
+        "en": "The {date} meeting is skipped ({reason}); nothing was created or sent.",
+    },
+    "cli_publish_busy": {
+        "ja": "{date} のアジェンダは別のプロセスが公開中です（{holder}、{since} から）。"
+        "終わると最新の内容で公開し直されます。",
+        "en": "Another process is publishing the {date} agenda ({holder}, since {since}); "
+        "it publishes the latest state when done.",
+    },
+    "cli_slack_failed": {
+        "ja": "  Slack へのアジェンダ投稿に失敗しました（自動で再試行されます）: {error}",
+        "en": "  Posting the agenda to Slack failed (it is retried automatically): {error}",
     },
     "cli_notion_failed": {
         "ja": "  Notion への書き込みに失敗しました（自動で再試行されます）: {error}",

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -21,12 +22,90 @@ from bot.store import DuplicateSourceError, Repository
 
 log = logging.getLogger(__name__)
 
-LEASE_TTL = dt.timedelta(minutes=10)
+# The publish lease follows its holder: renewed every HEARTBEAT while the work runs, so
+# a holder that died (SIGKILL, lost host) lets go within LEASE_TTL; a dead process on
+# this host is noticed at once (see holder_is_dead).
+LEASE_TTL = dt.timedelta(seconds=30)
+HEARTBEAT = 10.0
+# Publishing again for work that arrived meanwhile stops after this many rounds; the
+# dirty mark then stays and the retry job publishes once more.
+MAX_ROUNDS = 5
 
 
 def default_owner() -> str:
     """Who holds a claim: this host and process, so replicas tell each other apart."""
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+# The publish leases this process holds right now (see holder_is_dead).
+_LIVE: set[str] = set()
+_LIVE_LOCK = threading.Lock()
+
+
+def holder_is_dead(holder: str) -> bool:
+    """True only when ``holder`` (``host:pid:tag``) is a process of this host that is gone.
+
+    Another host, another naming, or any doubt answer False: the TTL decides then."""
+    parts = holder.split(":")
+    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        # Ours, or an earlier process with our pid (a restarted container is pid 1 again).
+        with _LIVE_LOCK:
+            return holder not in _LIVE
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # EPERM: it exists under another user
+        return False
+    try:  # a killed child not yet reaped by its parent is a zombie: dead all the same
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rpartition(")")[2].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
+class ChannelError(Exception):
+    """The chat platform refused the agenda (e.g. ``not_in_channel``); ``code`` says why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Heartbeat:
+    """Renews a lease from a background thread while the block runs."""
+
+    def __init__(self, repo: Repository, lease: str, holder: str, every: float) -> None:
+        self.repo = repo
+        self.lease = lease
+        self.holder = holder
+        self.every = every
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"lease:{lease}", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                if not self.repo.renew_lease(self.lease, self.holder):
+                    self.lost = True
+                    log.warning("lease_lost", extra={"lease": self.lease})
+                    return
+            except Exception:  # a database blip: try again at the next beat
+                log.warning("lease_renew_failed", exc_info=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 class NotionTarget(Protocol):
@@ -70,6 +149,9 @@ class PublishReport:
     notion_url: str | None = None
     notion_error: str | None = None
     corrections: tuple[Correction, ...] = field(default=())
+    slack_error: str | None = None
+    holder: str | None = None
+    held_since: dt.datetime | None = None
 
 
 class SkipRegistry:
@@ -145,20 +227,66 @@ class CycleService:
         return compile_agenda(meeting, self.repo.topics_for_meeting(meeting), self.group_name)
 
     def publish(self, meeting: dt.date | None = None) -> PublishReport:
-        """Publish (or re-publish in place) one meeting's agenda to Notion and Slack."""
+        """Publish (or re-publish in place) one meeting's agenda to Notion and Slack.
+
+        When another call holds the lease, the meeting is marked dirty in the database
+        and the holder publishes once more before letting go, so a late topic, an edit
+        or a withdrawal that arrives mid-publish is never left off."""
         meeting = meeting or upcoming_meeting(self.clock(), self.cycle)
         lease = f"publish:{meeting.isoformat()}"
+        if self.cycle.is_skipped(meeting):
+            log.info("publish_skipped_meeting", extra={"meeting": str(meeting)})
+            self.repo.take_dirty(lease)  # nothing to publish; the retry job stops asking
+            return PublishReport(meeting, skipped="skipped")
         # Unique per call: two threads of one process must not share the lease either.
         holder = f"{self.owner}:{uuid.uuid4().hex[:8]}"
-        if not self.repo.acquire_lease(lease, holder, LEASE_TTL):
-            log.info("publish_busy", extra={"meeting": str(meeting)})
-            return PublishReport(meeting, skipped="busy")
+        with _LIVE_LOCK:  # from before acquiring: no thread of ours may take it as dead
+            _LIVE.add(holder)
         try:
-            return self._publish(meeting)
+            return self._publish_rounds(meeting, lease, holder)
         finally:
-            self.repo.release_lease(lease, holder)
+            with _LIVE_LOCK:
+                _LIVE.discard(holder)
 
-    def _publish(self, meeting: dt.date) -> PublishReport:
+    def _publish_rounds(self, meeting: dt.date, lease: str, holder: str) -> PublishReport:
+        report: PublishReport | None = None
+        rounds = 0
+        while True:
+            if not self._acquire(lease, holder):
+                self.repo.mark_dirty(lease, holder)
+                # The holder may have let go between our two steps, before seeing the mark.
+                if not self._acquire(lease, holder):
+                    return report or self._busy(meeting, lease)
+            try:
+                with Heartbeat(self.repo, lease, holder, HEARTBEAT) as beat:
+                    self.repo.take_dirty(lease)
+                    report = self._publish(meeting, beat)
+                    rounds += 1
+                    while rounds < MAX_ROUNDS and self.repo.take_dirty(lease):
+                        report = self._publish(meeting, beat)
+                        rounds += 1
+            finally:
+                self.repo.release_lease(lease, holder)
+            # A mark set after our last look, by a caller that found us still holding.
+            if rounds >= MAX_ROUNDS or lease not in self.repo.dirty_marks():
+                return report
+
+    def _acquire(self, lease: str, holder: str) -> bool:
+        if self.repo.acquire_lease(lease, holder, LEASE_TTL):
+            return True
+        current = self.repo.lease_holder(lease)
+        if current is None or not holder_is_dead(current[0]):
+            return False
+        log.warning("lease_taken_over", extra={"lease": lease, "dead": current[0]})
+        return self.repo.acquire_lease(lease, holder, LEASE_TTL, replacing=current[0])
+
+    def _busy(self, meeting: dt.date, lease: str) -> PublishReport:
+        current = self.repo.lease_holder(lease)
+        holder, since = current if current else (None, None)
+        log.info("publish_busy", extra={"meeting": str(meeting), "holder": holder})
+        return PublishReport(meeting, skipped="busy", holder=holder, held_since=since)
+
+    def _publish(self, meeting: dt.date, beat: Heartbeat) -> PublishReport:
         if self.post_card is not None:
             # A card Slack refused at submission time gets another chance to be voted on.
             for topic in self.repo.topics_for_meeting(meeting):
@@ -173,7 +301,9 @@ class CycleService:
         agenda = self.agenda(meeting)
         notion_url, notion_error = self._publish_notion(agenda)
         note = t(self.lang, "notion_failed_note") if notion_error else None
-        slack_ts = self._publish_slack(agenda, notion_url, note)
+        if beat.lost:  # another process took over; it publishes the same agenda
+            return PublishReport(meeting, skipped="busy", notion_url=notion_url)
+        slack_ts, slack_error = self._publish_slack(agenda, notion_url, note)
         log.info(
             "agenda_published",
             extra={
@@ -189,6 +319,7 @@ class CycleService:
             notion_url=notion_url,
             notion_error=notion_error,
             corrections=tuple(corrections),
+            slack_error=slack_error,
         )
 
     def _publish_notion(self, agenda: Agenda) -> tuple[str | None, str | None]:
@@ -220,24 +351,76 @@ class CycleService:
         )
         return page.url, None
 
-    def _publish_slack(self, agenda: Agenda, notion_url: str | None, note: str | None) -> str:
+    def _publish_slack(
+        self, agenda: Agenda, notion_url: str | None, note: str | None
+    ) -> tuple[str | None, str | None]:
+        """Post or update the agenda; a refusal is recorded, retried, and organisers
+        hear of it once per incident (and once when it recovers)."""
         meeting = agenda.meeting
         record = self.repo.claim_publication(meeting, "slack", self.owner)
-        found: tuple[str, str] | None = None
-        if record.external_id and record.channel:
-            found = (record.channel, record.external_id)
-        else:
-            # A crash between posting and recording leaves a message we must adopt.
-            found = self.channel.find_agenda(meeting, record.claimed_at - dt.timedelta(minutes=5))
-        if found is None:
-            channel, ts = self.channel.post_agenda(agenda, notion_url, note)
-        else:
-            channel, ts = found
-            self.channel.update_agenda(channel, ts, agenda, notion_url, note)
+        try:
+            found: tuple[str, str] | None = None
+            if record.external_id and record.channel:
+                found = (record.channel, record.external_id)
+            else:
+                # A crash between posting and recording leaves a message we must adopt.
+                since = record.claimed_at - dt.timedelta(minutes=5)
+                found = self.channel.find_agenda(meeting, since)
+            if found is None:
+                channel, ts = self.channel.post_agenda(agenda, notion_url, note)
+            else:
+                channel, ts = found
+                self.channel.update_agenda(channel, ts, agenda, notion_url, note)
+        except ChannelError as error:
+            log.warning(
+                "slack_publish_failed", extra={"meeting": str(meeting), "error": error.code}
+            )
+            self.repo.update_publication(
+                meeting, "slack", state="failed", last_error=error.code[:2000]
+            )
+            if not record.incident_notified:
+                text = t(
+                    self.lang, "slack_failed_organizers", date=meeting.isoformat(), error=error.code
+                )
+                self._tell_organizers(text)
+                self.repo.update_publication(meeting, "slack", incident_notified=True)
+            return None, error.code
+        if record.incident_notified:
+            self._tell_organizers(t(self.lang, "slack_recovered", date=meeting.isoformat()))
         self.repo.update_publication(
-            meeting, "slack", external_id=ts, channel=channel, state="complete"
+            meeting,
+            "slack",
+            external_id=ts,
+            channel=channel,
+            state="complete",
+            incident_notified=False,
+            last_error=None,
         )
-        return ts
+        return ts, None
+
+    def _tell_organizers(self, text: str) -> None:
+        try:
+            self.channel.tell_organizers(self.organizers, text)
+        except Exception:  # the channel itself may be what is broken
+            log.warning("organizer_notice_failed", exc_info=True)
+
+    def topic_changed(self, topic: Topic) -> None:
+        """An edit or withdrawal: an agenda already out shows it within one publish."""
+        if self.repo.get_publication(topic.meeting, "slack") is None:
+            return
+        if self.cycle.meeting_start(topic.meeting) + dt.timedelta(days=1) <= self.clock():
+            return  # long over: the record of what was presented stays as it was
+        self.publish(topic.meeting)
+
+    def skipped_reason(self, meeting: dt.date) -> str | None:
+        """Why ``meeting`` is not held, or None when it is."""
+        return self._skip_reason(meeting) if self.cycle.is_skipped(meeting) else None
+
+    def skipped_this_week(self) -> dt.date | None:
+        """This week's meeting date when it is skipped (the CLI says so, and does nothing)."""
+        today = self.clock().astimezone(self.cycle.tz).date()
+        nominal = self.cycle.meeting_on_or_after(today, include_skipped=True)
+        return nominal if self.cycle.is_skipped(nominal) else None
 
     def add_late_topic(self, topic: Topic) -> None:
         """A topic submitted after the agenda went out: update it and say so in its thread."""
@@ -259,17 +442,25 @@ class CycleService:
         Notion page still missing; both only until the meeting starts (Notion: a day)."""
         now = self.clock()
         reports = []
+        marks = self.repo.dirty_marks()  # a holder died, or stopped after MAX_ROUNDS
         for meeting in self._open_meetings(now):
             slack = self.repo.get_publication(meeting, "slack")
             notion = self.repo.get_publication(meeting, "notion")
             due = self.cycle.publish_at(meeting) <= now < self.cycle.meeting_start(meeting)
             slack_missing = slack is None or slack.state != "complete"
+            dirty = f"publish:{meeting.isoformat()}" in marks
             if (
-                slack_missing and (slack is not None or due) and not self.cycle.is_skipped(meeting)
-            ) or (
-                not slack_missing
-                and self.notion is not None
-                and (notion is None or notion.state != "complete")
+                dirty
+                or (
+                    slack_missing
+                    and (slack is not None or due)
+                    and not self.cycle.is_skipped(meeting)
+                )
+                or (
+                    not slack_missing
+                    and self.notion is not None
+                    and (notion is None or notion.state != "complete")
+                )
             ):
                 reports.append(self.publish(meeting))
         return reports

@@ -85,6 +85,8 @@ class TopicService:
         self.is_paper_url = is_paper_url
         self.strict_paper_links = strict_paper_links
         self.clock = clock
+        # Set by the wiring: an edit or withdrawal re-publishes an agenda already out.
+        self.on_change: Callable[[Topic], object] | None = None
 
     def problem_text(self, problem: Problem) -> str:
         return t(self.lang, problem.code, tags=" ".join(self.tags.names), **problem.params)
@@ -222,6 +224,7 @@ class TopicService:
             )
         except DuplicateSourceError as error:
             return Outcome(None, (_duplicate(error.existing),), duplicate_of=error.existing)
+        self._changed(changed)
         return Outcome(changed)
 
     def withdraw(self, topic_id: int, user_id: str) -> Topic | None:
@@ -230,7 +233,17 @@ class TopicService:
         if topic.presenter.user_id != user_id or topic.status == TopicStatus.WITHDRAWN:
             return None
         self.repo.set_status(topic_id, TopicStatus.WITHDRAWN)
-        return self.repo.get_topic(topic_id)
+        withdrawn = self.repo.get_topic(topic_id)
+        self._changed(withdrawn)
+        return withdrawn
+
+    def _changed(self, topic: Topic) -> None:
+        if self.on_change is None:
+            return
+        try:
+            self.on_change(topic)
+        except Exception:  # the change is stored; the retry job publishes it later
+            log.warning("republish_after_change_failed", exc_info=True)
 
     def coming_meeting(self) -> dt.date:
         return assign_meeting(self.clock(), self.cycle).meeting

@@ -63,6 +63,7 @@ _VOTES = (
 )
 _OPEN = TopicRow.status != TopicStatus.WITHDRAWN.value
 _LEASE = "lease"
+_DIRTY = "dirty"
 _CHRONO = (TopicRow.meeting_date, TopicRow.submitted_at, TopicRow.id)
 
 
@@ -434,12 +435,22 @@ class Repository:
             return False
         return True
 
-    def acquire_lease(self, name: str, owner: str, ttl: dt.timedelta) -> bool:
-        """Hold the named lease: free, already ours, or left stale by a crashed holder.
+    def acquire_lease(
+        self, name: str, owner: str, ttl: dt.timedelta, *, replacing: str | None = None
+    ) -> bool:
+        """Hold the named lease: free, already ours, not renewed within ``ttl`` (its
+        holder stopped), or held by ``replacing`` (a holder the caller knows is dead).
 
         One conditional UPDATE decides, so of several replicas exactly one wins.
         """
         now = self._clock()
+        free = (
+            (JobRunRow.claimed_by == "")
+            | (JobRunRow.claimed_by == owner)
+            | (JobRunRow.claimed_at < now - ttl)
+        )
+        if replacing:
+            free = free | (JobRunRow.claimed_by == replacing)
         with self._sessions.begin() as s:
             _insert_ignore(
                 s,
@@ -448,16 +459,32 @@ class Repository:
             )
             won = s.execute(
                 update(JobRunRow)
-                .where(
-                    JobRunRow.job_id == _LEASE,
-                    JobRunRow.run_key == name,
-                    (JobRunRow.claimed_by == "")
-                    | (JobRunRow.claimed_by == owner)
-                    | (JobRunRow.claimed_at < now - ttl),
-                )
+                .where(JobRunRow.job_id == _LEASE, JobRunRow.run_key == name, free)
                 .values(claimed_by=owner, claimed_at=now)
             )
             return cast(CursorResult[Any], won).rowcount == 1
+
+    def renew_lease(self, name: str, owner: str) -> bool:
+        """Push the lease's expiry forward; False when ``owner`` no longer holds it."""
+        with self._sessions.begin() as s:
+            renewed = s.execute(
+                update(JobRunRow)
+                .where(
+                    JobRunRow.job_id == _LEASE,
+                    JobRunRow.run_key == name,
+                    JobRunRow.claimed_by == owner,
+                )
+                .values(claimed_at=self._clock())
+            )
+            return cast(CursorResult[Any], renewed).rowcount == 1
+
+    def lease_holder(self, name: str) -> tuple[str, dt.datetime] | None:
+        """Who holds the lease and since its last renewal, or None when it is free."""
+        with self._reads.begin() as s:
+            row = s.get(JobRunRow, (_LEASE, name))
+            if row is None or not row.claimed_by:
+                return None
+            return row.claimed_by, row.claimed_at
 
     def release_lease(self, name: str, owner: str) -> None:
         """Give the lease back (only its holder can)."""
@@ -471,6 +498,33 @@ class Repository:
                 )
                 .values(claimed_by="")
             )
+
+    def mark_dirty(self, name: str, owner: str) -> None:
+        """Note that what the lease guards changed while someone else held it."""
+        with self._sessions.begin() as s:
+            _insert_ignore(
+                s,
+                JobRunRow,
+                {
+                    "job_id": _DIRTY,
+                    "run_key": name,
+                    "claimed_by": owner,
+                    "claimed_at": self._clock(),
+                },
+            )
+
+    def take_dirty(self, name: str) -> bool:
+        """Clear the mark; True for exactly one caller when it was set."""
+        with self._sessions.begin() as s:
+            gone = s.execute(
+                delete(JobRunRow).where(JobRunRow.job_id == _DIRTY, JobRunRow.run_key == name)
+            )
+            return cast(CursorResult[Any], gone).rowcount == 1
+
+    def dirty_marks(self) -> set[str]:
+        """Every lease name marked dirty and not yet taken."""
+        with self._reads.begin() as s:
+            return set(s.scalars(select(JobRunRow.run_key).where(JobRunRow.job_id == _DIRTY)))
 
     def get_link_meta(self, url: str) -> LinkMeta | None:
         """Cached metadata of a normalised URL."""

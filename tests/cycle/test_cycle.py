@@ -66,6 +66,7 @@ def clock() -> Clock:
 @pytest.fixture
 def bot(tmp_path: Path, clock: Clock) -> Iterator[Bot]:
     with running_bot(tmp_path, clock=clock, ORGANIZERS="U01NAOTO") as running:
+        running.slack.ts_clock = lambda: clock().timestamp()  # Slack's ts follow the same time
         yield running
 
 

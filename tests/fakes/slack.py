@@ -429,6 +429,10 @@ class FakeSlack(FakeHttpServer):
 
         self._reactions: dict[tuple[str, str], dict[str, list[str]]] = {}
         self._seq = 0
+        self._last_ts = 0
+        # Slack stamps a message with its own clock; a test with an injected clock sets
+        # this (seconds since the epoch) so ``oldest`` filters agree with the bot's time.
+        self.ts_clock: Callable[[], float] | None = None
         self._view_seq = 0
         self._faults: dict[str, list[_Fault]] = {}
         self._errors: dict[str, JSONDict] = {}
@@ -752,6 +756,9 @@ class FakeSlack(FakeHttpServer):
     def _next_ts(self) -> str:
         self._seq += 1
         micros = _TS_BASE_MICROS + self._seq * 100
+        if self.ts_clock is not None:
+            micros = max(int(self.ts_clock() * 1_000_000), self._last_ts + 100)
+        self._last_ts = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def _find_message(self, channel: str, ts: str) -> JSONDict | None:
@@ -1124,19 +1131,31 @@ class FakeSlack(FakeHttpServer):
         return {"ok": True, "members": page, "response_metadata": {"next_cursor": next_cursor}}
 
     def _conversations_history(self, params: JSONDict) -> JSONDict:
-        """Newest first; ``oldest`` filters; metadata only with include_all_metadata."""
+        """Like Slack: newest first; only messages strictly after ``oldest`` and before
+        ``latest`` (both ends kept with ``inclusive``); ``limit`` defaults to 100 and is
+        at most 999; cursor pages; thread replies are not listed; metadata only with
+        include_all_metadata."""
         channel = self._channel(params)
         oldest = float(params.get("oldest") or 0)
-        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        latest = float(params.get("latest") or "inf")
+        inclusive = _truthy(params.get("inclusive"))
+        with_metadata = _truthy(params.get("include_all_metadata"))
         found = []
         for message in reversed(self.messages.get(channel, [])):
-            if float(message["ts"]) < oldest or message.get("thread_ts"):
+            ts = float(message["ts"])
+            after = ts >= oldest if inclusive else ts > oldest
+            before = ts <= latest if inclusive else ts < latest
+            reply = message.get("thread_ts") not in (None, message["ts"])
+            if not (after and before) or reply:
                 continue
             item = dict(message)
             if not with_metadata:
                 item.pop("metadata", None)
             found.append(item)
-        page, next_cursor = _paginate(found, [m["ts"] for m in found], params)
+        paging = dict(params)
+        limit = _int_param(params, "limit", 100)
+        paging["limit"] = 100 if limit <= 0 else min(limit, 999)
+        page, next_cursor = _paginate(found, [m["ts"] for m in found], paging)
         return {
             "ok": True,
             "messages": page,
