@@ -23,7 +23,14 @@ from bot.settings import ConfigError, load_settings, parse_reminder
 from bot.slack.client import make_client
 from bot.wiring import build_runtime
 from tests.fakes import FakeSlack
-from tests.slack.harness import CHANNEL, TOKEN, Bot, running_bot, settings_for, wait_for
+from tests.slack.harness import (
+    TOKEN,
+    Bot,
+    agenda_messages,
+    running_bot,
+    settings_for,
+    wait_for,
+)
 
 JST = dt.timezone(dt.timedelta(hours=9))
 MEETING = dt.date(2026, 12, 3)
@@ -104,7 +111,7 @@ def test_a_failed_scheduled_publish_is_retried(bot: Bot, clock: Clock) -> None:
         bot.runtime.cycle.scheduled_publish()
     clock.now = dt.datetime(2026, 12, 3, 10, 5, tzinfo=JST)
     assert bot.runtime.cycle.retry_pending()
-    assert len([m for m in bot.slack.messages[CHANNEL] if m.get("metadata")]) == 1
+    assert len(agenda_messages(bot.slack)) == 1
 
 
 def test_a_skip_on_one_replica_reaches_the_other(tmp_path: Path, clock: Clock) -> None:
@@ -179,7 +186,7 @@ def test_two_threads_of_one_process_publish_one_message(
         thread.start()
     for thread in threads:
         thread.join(10)
-    assert len([m for m in bot.slack.messages[CHANNEL] if m.get("metadata")]) == 1
+    assert len(agenda_messages(bot.slack)) == 1
 
 
 def test_skip_never_puts_one_source_twice_on_the_next_agenda(bot: Bot, clock: Clock) -> None:

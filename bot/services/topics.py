@@ -232,6 +232,17 @@ class TopicService:
         self.repo.set_status(topic_id, TopicStatus.WITHDRAWN)
         return self.repo.get_topic(topic_id)
 
+    def topics_without_card(self) -> list[Topic]:
+        """Active topics of meetings not yet started whose card was never recorded."""
+        now = self.clock()
+        return [
+            topic
+            for meeting in self.repo.meeting_dates()
+            if self.cycle.meeting_start(meeting) > now
+            for topic in self.repo.topics_for_meeting(meeting)
+            if topic.card_ts is None and topic.status == TopicStatus.ACTIVE
+        ]
+
     def coming_meeting(self) -> dt.date:
         return assign_meeting(self.clock(), self.cycle).meeting
 

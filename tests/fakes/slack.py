@@ -341,6 +341,26 @@ def check_message_blocks(blocks: Any) -> list[str]:
     return checker.errors
 
 
+_EVENT_TYPE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _drop_bad_metadata(message: JSONDict) -> str | None:
+    """Slack keeps metadata only as {event_type, event_payload}, with an event_type of
+    letters, digits, underscores and hyphens; anything else is dropped with a warning."""
+    metadata = message.get("metadata")
+    if metadata is None:
+        return None
+    if (
+        isinstance(metadata, dict)
+        and isinstance(metadata.get("event_type"), str)
+        and _EVENT_TYPE.fullmatch(metadata["event_type"])
+        and isinstance(metadata.get("event_payload"), dict)
+    ):
+        return None
+    del message["metadata"]
+    return "invalid_metadata_schema"
+
+
 def _encode_cursor(key: str) -> str:
     return base64.b64encode(f"user:{key}".encode()).decode()
 
@@ -396,10 +416,15 @@ class FakeSlack(FakeHttpServer):
         bot_user_id: str = "UBOT000001",
         bot_id: str = "BBOT000001",
         bot_name: str = "studybot",
+        wall_ts: bool = False,
     ) -> None:
         super().__init__()
         self._lock = threading.RLock()
         self.clock = clock
+        # Slack's ts is the post's epoch time; opt in where a reader bounds history by
+        # time (``oldest``). Off, ts count up from a fixed base the older tests expect.
+        self.wall_ts = wall_ts
+        self._last_micros = 0
         self.valid_tokens: set[str] = {token}
         self.scopes: set[str] = set(DEFAULT_SCOPES)
         self.team_id = team_id
@@ -752,6 +777,9 @@ class FakeSlack(FakeHttpServer):
     def _next_ts(self) -> str:
         self._seq += 1
         micros = _TS_BASE_MICROS + self._seq * 100
+        if self.wall_ts:
+            micros = max(time.time_ns() // 1000, self._last_micros + 1)
+            self._last_micros = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def _find_message(self, channel: str, ts: str) -> JSONDict | None:
@@ -877,8 +905,10 @@ class FakeSlack(FakeHttpServer):
         for key in ("blocks", "attachments", "metadata", "thread_ts", "markdown_text"):
             if params.get(key) not in (None, ""):
                 message[key] = params[key]
+        warning = _drop_bad_metadata(message)
         self.messages.setdefault(channel, []).append(message)
-        return {"ok": True, "channel": channel, "ts": message["ts"], "message": dict(message)}
+        reply = {"ok": True, "channel": channel, "ts": message["ts"], "message": dict(message)}
+        return {**reply, "warning": warning} if warning else reply
 
     def _chat_update(self, params: JSONDict) -> JSONDict:
         channel = self._channel(params)
