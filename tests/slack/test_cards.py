@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
+import httpx
 import pytest
 from slack_sdk import WebClient
+from slack_sdk.signature import SignatureVerifier
 
 from bot.slack.cards import CARD_EVENT
 from tests.fakes import FakeSlack
-from tests.slack.harness import CHANNEL, TOKEN, Bot, running_bot, wait_for
+from tests.slack.harness import CHANNEL, SECRET, TOKEN, Bot, running_bot, wait_for
 
 CONVNEXT = "[論文] ConvNeXt V2 https://arxiv.org/abs/2301.00808"
 
@@ -122,3 +132,128 @@ def test_fake_drops_metadata_slack_would_ignore() -> None:
         by_ts = {m["ts"]: m.get("metadata") for m in history["messages"]}
         assert by_ts[bad["ts"]] is None
         assert by_ts[good["ts"]] == {"event_type": "a_b-1", "event_payload": {"k": 1}}
+
+
+class KillOnCard(FakeSlack):
+    """Slack that takes the card and then SIGKILLs the bot before it can record the ts."""
+
+    victim: subprocess.Popen[bytes] | None = None
+
+    def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        reply = super()._chat_post_message(params)
+        victim = self.victim
+        if victim is not None and (params.get("metadata") or {}).get("event_type") == CARD_EVENT:
+            os.kill(victim.pid, signal.SIGKILL)
+            victim.wait(10)
+            self.victim = None
+        return reply
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _signed(url: str, body: str, content_type: str) -> httpx.Response:
+    ts = str(int(time.time()))
+    signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
+    headers = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature,
+    }
+    return httpx.post(f"{url}/slack/events", content=body.encode(), headers=headers, timeout=10)
+
+
+def _start(env: dict[str, str], tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def healthy() -> bool:
+        assert proc.poll() is None, "the bot exited"
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_for(healthy, timeout=120)  # the start alone is seconds on a loaded machine
+    return proc
+
+
+def test_sigkill_between_posting_and_recording_leaves_one_card_that_counts_votes(
+    tmp_path: Path,
+) -> None:
+    from bot.store import Repository, open_database
+
+    slack = KillOnCard(TOKEN, wall_ts=True)
+    with slack:
+        slack.add_user("U04SHUN", "Shun Ito")
+        slack.add_user("U01NAOTO", "Naoto Shimakoshi")
+        port = _free_port()
+        database_url = f"sqlite:///{tmp_path}/bot.db"
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NOTION_"))},
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": f"{slack.url}/api/",
+            "STUDY_CHANNEL": CHANNEL,
+            "DATABASE_URL": database_url,
+            "SKIP_JP_HOLIDAYS": "false",
+            "PORT": str(port),
+        }
+        url = f"http://127.0.0.1:{port}"
+        first = _start(env, tmp_path, port)
+        try:
+            slack.victim = first
+            form = {
+                "team_id": slack.team_id,
+                "channel_id": CHANNEL,
+                "user_id": "U04SHUN",
+                "user_name": "shun",
+                "command": "/topic",
+                "text": CONVNEXT,
+                "api_app_id": slack.app_id,
+                "response_url": slack.response_url(),
+                "trigger_id": "trigger.kill",
+            }
+            _signed(url, urlencode(form), "application/x-www-form-urlencoded")
+            wait_for(lambda: first.poll() is not None, timeout=30)
+        finally:
+            if first.poll() is None:
+                first.kill()
+                first.wait(10)
+        (card,) = _cards(slack)
+        second = _start(env, tmp_path, port)
+        try:
+            with open_database(database_url) as database:
+                repo = Repository(database)
+                (topic,) = repo.all_topics()
+                assert topic.card_ts == card["ts"]
+                event = {
+                    "token": "legacy",
+                    "team_id": slack.team_id,
+                    "api_app_id": slack.app_id,
+                    "type": "event_callback",
+                    "event_id": "EvAfterKill1",
+                    "event_time": int(time.time()),
+                    "event": {
+                        "type": "reaction_added",
+                        "user": "U01NAOTO",
+                        "reaction": "+1",
+                        "item_user": "U04SHUN",
+                        "item": {"type": "message", "channel": CHANNEL, "ts": card["ts"]},
+                        "event_ts": f"{time.time():.6f}",
+                    },
+                }
+                assert _signed(url, json.dumps(event), "application/json").status_code == 200
+                wait_for(lambda: repo.vote_count(topic.id) == 1)
+        finally:
+            second.send_signal(signal.SIGTERM)
+            second.wait(30)
+        assert len(_cards(slack)) == 1
