@@ -26,6 +26,10 @@ def run(settings: Settings) -> int:
         settings.reminder_grace_delta,
     )
     stop = threading.Event()
+    try:
+        runtime.recover_cards()
+    except Exception:  # Slack trouble at start must not keep the bot down; publish retries
+        log.exception("card_recovery_failed")
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("shutdown_requested", extra={"signal": signum})

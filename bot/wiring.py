@@ -51,6 +51,15 @@ class Runtime:
             return False
         return True
 
+    def recover_cards(self) -> int:
+        """On start: cards posted but never recorded (a crash) are adopted, missing ones
+        posted, and their members get the receipt they never had."""
+        recovered = self.deps.cards.recover(self.topics.topics_without_card())
+        for topic in recovered:
+            if topic.card_ts is not None:
+                self.deps.cards.receipt(topic)
+        return len(recovered)
+
     def close(self) -> None:
         """Finish what was acked (events, submissions, card refreshes), then let go of the
         database: an event Slack saw acknowledged is never dropped on shutdown."""
@@ -112,7 +121,7 @@ def build_runtime(
         roster=settings.roster,
         clock=clock,
         owner=owner,
-        post_card=cards.post,
+        post_card=cards.ensure,
     )
     topics.on_change = cycle_service.topic_changed
     deps = SlackDeps(

@@ -21,7 +21,14 @@ from bot.settings import ConfigError, load_settings, parse_reminder
 from bot.slack.client import make_client
 from bot.wiring import build_runtime
 from tests.fakes import FakeSlack
-from tests.slack.harness import CHANNEL, TOKEN, Bot, running_bot, settings_for, wait_for
+from tests.slack.harness import (
+    TOKEN,
+    Bot,
+    agenda_messages,
+    running_bot,
+    settings_for,
+    wait_for,
+)
 
 JST = dt.timezone(dt.timedelta(hours=9))
 MEETING = dt.date(2026, 12, 3)
@@ -103,7 +110,7 @@ def test_a_failed_scheduled_publish_is_retried(bot: Bot, clock: Clock) -> None:
     assert report is not None and report.slack_error == "internal_error"
     clock.now = dt.datetime(2026, 12, 3, 10, 5, tzinfo=JST)
     assert bot.runtime.cycle.retry_pending()
-    assert len([m for m in bot.slack.messages[CHANNEL] if m.get("metadata")]) == 1
+    assert len(agenda_messages(bot.slack)) == 1
 
 
 def test_a_skip_on_one_replica_reaches_the_other(tmp_path: Path, clock: Clock) -> None:
@@ -188,7 +195,7 @@ def test_two_threads_of_one_process_publish_one_message(
     first.join(60)
     assert not first.is_alive() and not second.is_alive()
     assert "second" not in entered  # refused at the lease, not inside it
-    assert len([m for m in bot.slack.messages[CHANNEL] if m.get("metadata")]) == 1
+    assert len(agenda_messages(bot.slack)) == 1
 
 
 def test_skip_never_puts_one_source_twice_on_the_next_agenda(bot: Bot, clock: Clock) -> None:

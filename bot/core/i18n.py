@@ -245,6 +245,18 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Topics not presented (moved to the next meeting with their votes)",
     },
     "carry_over_submit": {"ja": "持ち越す", "en": "Carry over"},
+    "carry_over_bad_date": {
+        "ja": "「{date}」の回は持ち越せません。持ち越せるのは、アジェンダの公開後から"
+        "次の勉強会が始まるまでの回だけです。アジェンダのメッセージのボタンから開き直してください。",
+        "en": "The meeting “{date}” cannot be carried over: only a meeting whose agenda is out, "
+        "until the next meeting starts. Open the form again from the agenda message.",
+    },
+    "carry_over_not_in_meeting": {
+        "ja": "選んだトピック（{ids}）は {date} の回の未発表トピックではありません。"
+        "何も変更していません。アジェンダのボタンからフォームを開き直して選び直してください。",
+        "en": "The chosen topics ({ids}) are not open topics of the {date} meeting. Nothing "
+        "was changed. Open the form again from the agenda message and choose again.",
+    },
     "organizers_only": {
         "ja": "この操作は幹事（ORGANIZERS）だけができます。",
         "en": "Only the organisers (ORGANIZERS) can do this.",

@@ -139,6 +139,24 @@ class AgendaChannel(Protocol):
 
 
 @dataclass(frozen=True)
+class CarryOver:
+    """What a carry-over did, or why it was refused (a message for the organiser)."""
+
+    moved: int = 0
+    target: dt.date | None = None
+    refusal: str | None = None
+
+
+def _as_date(value: dt.date | str) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
 class PublishReport:
     """What one publish did, for the CLI and the logs."""
 
@@ -600,9 +618,46 @@ class CycleService:
         )
         self.channel.announce(text)
 
-    def carry_over(self, meeting: dt.date, topic_ids: Iterable[int]) -> tuple[int, dt.date]:
-        """Roll the chosen topics (with their votes) to the next meeting; the rest are done."""
-        chosen = set(topic_ids)
+    def carry_over(
+        self, user_id: str, meeting: dt.date | str, topic_ids: Iterable[int | str]
+    ) -> CarryOver:
+        """Roll the chosen topics (with their votes) to the next meeting; the rest are done.
+
+        Refused, with nothing changed, unless ``user_id`` may organise, ``meeting`` is a
+        meeting whose agenda is out and whose next meeting has not started, and every
+        chosen id is an open topic of that meeting: a form's values are only a request.
+        """
+        if not self.may_organize(user_id):
+            return CarryOver(refusal=t(self.lang, "organizers_only"))
+        date = _as_date(meeting)
+        if date is None or not self._may_carry_over(date):
+            return CarryOver(refusal=t(self.lang, "carry_over_bad_date", date=str(meeting)[:20]))
+        open_ids = {
+            topic.id
+            for topic in self.repo.topics_for_meeting(date)
+            if topic.status == TopicStatus.ACTIVE
+        }
+        wanted = [str(x) for x in topic_ids]
+        strangers = [x for x in wanted if not x.isdigit() or int(x) not in open_ids]
+        if strangers:
+            ids = ", ".join(x[:20] for x in strangers[:10])
+            text = t(self.lang, "carry_over_not_in_meeting", ids=ids, date=date.isoformat())
+            return CarryOver(refusal=text)
+        moved, target = self._carry_over(date, {int(x) for x in wanted})
+        return CarryOver(moved=moved, target=target)
+
+    def _may_carry_over(self, date: dt.date) -> bool:
+        """A held meeting whose agenda is out, until the meeting after it starts."""
+        if date.weekday() != self.cycle.meeting_weekday or self.cycle.is_skipped(date):
+            return False
+        now = self.clock()
+        return (
+            self.cycle.publish_at(date)
+            <= now
+            < self.cycle.meeting_start(self.cycle.following(date))
+        )
+
+    def _carry_over(self, meeting: dt.date, chosen: set[int]) -> tuple[int, dt.date]:
         target = self.cycle.following(meeting)
         moved = 0
         for topic in self.repo.topics_for_meeting(meeting):

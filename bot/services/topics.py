@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from bot.core.i18n import Language, t
-from bot.core.model import NewTopic, Presenter, Topic, TopicStatus
+from bot.core.model import NewTopic, Note, Presenter, Topic, TopicStatus
 from bot.core.submission import Draft, Problem, parse_submission, validate
 from bot.core.tags import TagSet
 from bot.core.urls import clean_url, normalize_url
 from bot.core.weeks import Cycle, assign_meeting
-from bot.store import DuplicateSourceError, Repository
+from bot.store import DuplicateSourceError, NotFoundError, Repository
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,19 @@ class Outcome:
         return self.topic is not None
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A draft that passed every rule, completed and ready to store."""
+
+    tag: str
+    title: str
+    url: str
+    normalized_url: str
+    notes: tuple[Note, ...]
+    paper: str | None
+    hints: tuple[str, ...]
+
+
 class TopicService:
     """Turns what a member typed into a stored topic, or says exactly what to fix."""
 
@@ -105,11 +118,42 @@ class TopicService:
         meeting: dt.date | None = None,
     ) -> Outcome:
         """Validate, complete (title, paper check), place in a meeting and store."""
+        checked = self._check(draft, text)
+        if isinstance(checked, Outcome):
+            return checked
+        now = self.clock()
+        meeting, late = self._place(now, target, meeting)
+        new = NewTopic(
+            meeting=meeting,
+            tag=checked.tag,
+            title=checked.title,
+            url=checked.url,
+            normalized_url=checked.normalized_url,
+            presenter=presenter,
+            submitted_at=now,
+            notes=checked.notes,
+            late=late,
+        )
+        try:
+            topic = self.repo.add_topic(new)
+        except DuplicateSourceError as error:
+            existing = error.existing
+            return Outcome(None, (_duplicate(existing),), text=text, duplicate_of=existing)
+        hints = checked.hints + self._earlier_hints(new.normalized_url, meeting)
+        log.info("topic_submitted", extra={"topic_id": topic.id, "meeting": str(meeting)})
+        return Outcome(topic, (), hints, text=text, paper=checked.paper)
+
+    def _check(
+        self, draft: Draft, text: str, *, keep_title: str | None = None
+    ) -> Checked | Outcome:
+        """Every rule of a submission, the same for a new topic and an edit: the problems
+        (as a refused Outcome echoing ``text``), or the fields completed (title fetched
+        when missing, unless ``keep_title``; the paper check, strict or as a hint)."""
         problems = validate(draft)
         if problems or draft.url is None or draft.tag is None:
             return Outcome(None, tuple(problems), text=text)
         hints: list[str] = []
-        title, paper = draft.title, None
+        title, paper = draft.title or keep_title or "", None
         meta = self._meta(draft.url) if (not title or draft.tag == "論文") else None
         if meta is not None and meta.ok and meta.title:
             paper = _paper_line(meta) if meta.is_paper else None
@@ -121,36 +165,28 @@ class TopicService:
             if self.strict_paper_links:
                 return Outcome(None, (Problem("not_a_paper"),), text=text)
             hints.append(t(self.lang, "not_a_paper"))
-        now = self.clock()
-        meeting, late = self._place(now, target, meeting)
-        new = NewTopic(
-            meeting=meeting,
+        return Checked(
             tag=draft.tag,
             title=title,
             url=clean_url(draft.url),
             normalized_url=normalize_url(draft.url),
-            presenter=presenter,
-            submitted_at=now,
             notes=draft.notes,
-            late=late,
+            paper=paper,
+            hints=tuple(hints),
         )
-        try:
-            topic = self.repo.add_topic(new)
-        except DuplicateSourceError as error:
-            existing = error.existing
-            return Outcome(None, (_duplicate(existing),), text=text, duplicate_of=existing)
-        for earlier in self.repo.earlier_topics_with_url(new.normalized_url, before=meeting)[:1]:
-            hints.append(
-                t(
-                    self.lang,
-                    "duplicate_earlier",
-                    date=earlier.meeting.isoformat(),
-                    name=earlier.presenter.name,
-                    votes=earlier.votes,
-                )
+
+    def _earlier_hints(self, normalized_url: str, meeting: dt.date) -> tuple[str, ...]:
+        """When and by whom the same source was presented before (the latest time)."""
+        return tuple(
+            t(
+                self.lang,
+                "duplicate_earlier",
+                date=earlier.meeting.isoformat(),
+                name=earlier.presenter.name,
+                votes=earlier.votes,
             )
-        log.info("topic_submitted", extra={"topic_id": topic.id, "meeting": str(meeting)})
-        return Outcome(topic, (), tuple(hints), text=text, paper=paper)
+            for earlier in self.repo.earlier_topics_with_url(normalized_url, before=meeting)[:1]
+        )
 
     def _place(
         self, now: dt.datetime, target: Target, chosen: dt.date | None
@@ -208,24 +244,42 @@ class TopicService:
                 return [Problem("duplicate_same_meeting", params)]
         return []
 
-    def edit(self, topic_id: int, user_id: str, draft: Draft) -> Outcome:
-        """Change a member's own topic, or say why not (not theirs, a duplicate)."""
-        topic = self.repo.get_topic(topic_id)
-        if topic.presenter.user_id != user_id or draft.url is None or draft.tag is None:
-            return Outcome(None, (Problem("not_yours"),))
+    def edit(self, topic_id: int, user_id: str, draft: Draft, text: str = "") -> Outcome:
+        """Change a member's own topic under the same rules as a new one (a source already
+        on its meeting's agenda included), or say why not; ``text`` comes back if refused."""
+        try:
+            topic = self.repo.get_topic(topic_id)
+        except NotFoundError:
+            topic = None
+        if topic is None or topic.presenter.user_id != user_id:
+            return Outcome(None, (Problem("not_yours"),), text=text)
+        same_source = draft.url is not None and normalize_url(draft.url) == normalize_url(topic.url)
+        # An emptied title keeps the old one while the source is the same.
+        checked = self._check(draft, text, keep_title=topic.title if same_source else None)
+        if isinstance(checked, Outcome):
+            return checked
         try:
             changed = self.repo.update_topic(
                 topic_id,
-                tag=draft.tag,
-                title=draft.title or topic.title,
-                url=clean_url(draft.url),
-                normalized_url=normalize_url(draft.url),
-                notes=draft.notes,
+                tag=checked.tag,
+                title=checked.title,
+                url=checked.url,
+                normalized_url=checked.normalized_url,
+                notes=checked.notes,
             )
         except DuplicateSourceError as error:
-            return Outcome(None, (_duplicate(error.existing),), duplicate_of=error.existing)
+            existing = error.existing
+            return Outcome(None, (_duplicate(existing),), text=text, duplicate_of=existing)
         self._changed(changed)
-        return Outcome(changed)
+        hints = checked.hints + self._earlier_hints(checked.normalized_url, changed.meeting)
+        return Outcome(changed, (), hints, text=text, paper=checked.paper)
+
+    def meeting_of(self, topic_id: int) -> dt.date | None:
+        """The meeting a topic belongs to, or None if there is no such topic."""
+        try:
+            return self.repo.get_topic(topic_id).meeting
+        except NotFoundError:
+            return None
 
     def withdraw(self, topic_id: int, user_id: str) -> Topic | None:
         """Withdraw a member's own topic; its votes stop counting."""
@@ -244,6 +298,17 @@ class TopicService:
             self.on_change(topic)
         except Exception:  # the change is stored; the retry job publishes it later
             log.warning("republish_after_change_failed", exc_info=True)
+
+    def topics_without_card(self) -> list[Topic]:
+        """Active topics of meetings not yet started whose card was never recorded."""
+        now = self.clock()
+        return [
+            topic
+            for meeting in self.repo.meeting_dates()
+            if self.cycle.meeting_start(meeting) > now
+            for topic in self.repo.topics_for_meeting(meeting)
+            if topic.card_ts is None and topic.status == TopicStatus.ACTIVE
+        ]
 
     def coming_meeting(self) -> dt.date:
         return assign_meeting(self.clock(), self.cycle).meeting

@@ -13,9 +13,11 @@ from bot.archive.search import ACTION_SEARCH_NEXT, parse_next_page_value
 from bot.core.i18n import t
 from bot.core.model import TopicStatus
 from bot.slack import ids
+from bot.slack.blocks import escape
 from bot.slack.commands import show_search
 from bot.slack.deps import SlackDeps
 from bot.slack.edge import tell_member
+from bot.slack.modal import tell
 from bot.slack.views import carry_over_modal, topic_modal
 from bot.store import NotFoundError
 
@@ -105,14 +107,21 @@ def _carry_over_form(deps: SlackDeps) -> Callable[..., None]:
 
 
 def _carry_over(deps: SlackDeps) -> Callable[..., None]:
-    def handle(ack: Ack, view: dict[str, Any]) -> None:
+    def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         ack()
-        meeting = dt.date.fromisoformat(str(view.get("private_metadata")))
         state = view.get("state", {}).get("values", {})
         chosen = (
             state.get(ids.BLOCK_CARRY, {}).get(ids.INPUT_CARRY, {}).get("selected_options") or []
         )
-        deps.cycle.carry_over(meeting, [int(option["value"]) for option in chosen])
+        user_id = str(body["user"]["id"])
+        done = deps.cycle.carry_over(
+            user_id,
+            str(view.get("private_metadata") or ""),
+            [str(option.get("value", "")) for option in chosen],
+        )
+        if done.refusal is not None:
+            # The refusal may quote the form's values: escape before it reaches Slack.
+            tell(client, deps.channel, user_id, escape(done.refusal), [])
 
     return handle
 

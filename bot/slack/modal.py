@@ -74,7 +74,7 @@ def _submission(deps: SlackDeps) -> Callable[..., None]:
         topic_id = meta.get("topic_id")
         chosen = _shown_date(meta, target)
         if topic_id:
-            meeting = deps.topics.repo.get_topic(int(topic_id)).meeting
+            meeting = deps.topics.meeting_of(int(topic_id))
         else:
             meeting = deps.topics.target_meeting(target, chosen)
         problems = deps.topics.check_draft(draft, meeting=meeting, exclude_topic=topic_id)
@@ -117,10 +117,13 @@ def _shown_date(meta: dict[str, Any], target: str) -> dt.date | None:
 
 
 def _edit(deps: SlackDeps, client: WebClient, user_id: str, topic_id: int, draft: Draft) -> None:
-    outcome = deps.topics.edit(topic_id, user_id, draft)
+    """The edit under every rule of a new topic; refused, the member's text comes back."""
+    outcome = deps.topics.edit(topic_id, user_id, draft, _echo(draft))
     if outcome.topic is None:
         problems = [deps.topics.problem_text(p) for p in outcome.problems]
-        fallback, blocks = rejection(problems, _echo(draft), deps.lang)
+        if outcome.duplicate_of is not None:
+            problems.append(deps.cards.permalink_note(outcome.duplicate_of))
+        fallback, blocks = rejection([p for p in problems if p], outcome.text, deps.lang)
         tell(client, deps.channel, user_id, fallback, blocks)
         return
     deps.cards.refresh(outcome.topic.id)

@@ -21,7 +21,7 @@ from bot.settings import load_settings
 from bot.wiring import build_runtime
 from tests.conftest import Cli
 from tests.fakes import FakeSlack
-from tests.slack.harness import CHANNEL, TOKEN
+from tests.slack.harness import CHANNEL, TOKEN, agenda_messages
 
 CONTRACT_PREFIXES = ("SLACK_", "NOTION_", "DATABASE_URL", "STUDY_CHANNEL", "ORGANIZERS", "ROSTER")
 
@@ -90,7 +90,7 @@ def test_publish_twice_then_reconcile_and_remind(tmp_path: Path, cli: Cli) -> No
         assert "アジェンダを公開しました（トピック 3 件）" in first.stdout
         second = cli(env, "publish")
         assert second.returncode == 0, second.stderr
-        agendas = [m for m in slack.messages[CHANNEL] if m.get("metadata")]
+        agendas = agenda_messages(slack)
         assert len(agendas) == 1
         card = slack.messages[CHANNEL][0]
         slack.set_reactions(CHANNEL, card["ts"], {"+1": ["UVOTER1", "UVOTER2"]})

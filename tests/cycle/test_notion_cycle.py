@@ -16,7 +16,7 @@ from bot.slack.blocks import MAX_BLOCKS
 from bot.store import Repository
 from bot.wiring import RepoLedger
 from tests.fakes import FakeClock, FakeNotion
-from tests.slack.harness import CHANNEL, Bot, running_bot
+from tests.slack.harness import Bot, agenda_messages, running_bot
 
 JST = dt.timezone(dt.timedelta(hours=9))
 MEETING = dt.date(2026, 12, 3)
@@ -100,7 +100,7 @@ def test_sixty_topics_one_complete_page_and_one_message(bot: Bot, notion: FakeNo
         assert f"Topic number {n}" in text and f"詳細 {n} リンク" in text
     tree = json.dumps(notion.page_tree(pages[0]["id"]), ensure_ascii=False)
     assert all(f"https://example.com/t/{n}" in tree for n in range(60))
-    messages = [m for m in bot.slack.messages[CHANNEL] if m.get("metadata")]
+    messages = agenda_messages(bot.slack)
     assert len(messages) == 1 and len(messages[0]["blocks"]) <= MAX_BLOCKS
     # Publishing again changes nothing: still one page and one message.
     bot.runtime.cycle.publish(MEETING)
@@ -108,7 +108,7 @@ def test_sixty_topics_one_complete_page_and_one_message(bot: Bot, notion: FakeNo
         p for p in notion.pages.values() if p.get("parent", {}).get("type") == "data_source_id"
     ]
     assert len(pages) == 1
-    assert len([m for m in bot.slack.messages[CHANNEL] if m.get("metadata")]) == 1
+    assert len(agenda_messages(bot.slack)) == 1
 
 
 def test_notion_down_for_thirty_seconds(bot: Bot, notion: FakeNotion, wall: FakeClock) -> None:
@@ -117,7 +117,7 @@ def test_notion_down_for_thirty_seconds(bot: Bot, notion: FakeNotion, wall: Fake
     notion.fail_for(30, status=503)
     report = bot.runtime.cycle.scheduled_publish()
     assert report is not None and report.notion_error
-    (message,) = [m for m in bot.slack.messages[CHANNEL] if m.get("metadata")]
+    (message,) = agenda_messages(bot.slack)
     assert "Notion への書き込みに失敗しました" in json.dumps(message["blocks"], ensure_ascii=False)
     told = [c for c in bot.slack.calls_to("chat.postMessage") if c.params["channel"] == "U01NAOTO"]
     assert len(told) == 1
@@ -134,5 +134,5 @@ def test_notion_down_for_thirty_seconds(bot: Bot, notion: FakeNotion, wall: Fake
     assert record is not None and record.state == "complete"
     told = [c for c in bot.slack.calls_to("chat.postMessage") if c.params["channel"] == "U01NAOTO"]
     assert len(told) == 2  # the incident once, then the recovery
-    (message,) = [m for m in bot.slack.messages[CHANNEL] if m.get("metadata")]
+    (message,) = agenda_messages(bot.slack)
     assert "Notion で開く" in json.dumps(message["blocks"], ensure_ascii=False)

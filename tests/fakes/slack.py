@@ -341,6 +341,26 @@ def check_message_blocks(blocks: Any) -> list[str]:
     return checker.errors
 
 
+_EVENT_TYPE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _drop_bad_metadata(message: JSONDict) -> str | None:
+    """Slack keeps metadata only as {event_type, event_payload}, with an event_type of
+    letters, digits, underscores and hyphens; anything else is dropped with a warning."""
+    metadata = message.get("metadata")
+    if metadata is None:
+        return None
+    if (
+        isinstance(metadata, dict)
+        and isinstance(metadata.get("event_type"), str)
+        and _EVENT_TYPE.fullmatch(metadata["event_type"])
+        and isinstance(metadata.get("event_payload"), dict)
+    ):
+        return None
+    del message["metadata"]
+    return "invalid_metadata_schema"
+
+
 def _encode_cursor(key: str) -> str:
     return base64.b64encode(f"user:{key}".encode()).decode()
 
@@ -396,6 +416,7 @@ class FakeSlack(FakeHttpServer):
         bot_user_id: str = "UBOT000001",
         bot_id: str = "BBOT000001",
         bot_name: str = "studybot",
+        wall_ts: bool = False,
     ) -> None:
         super().__init__()
         self._lock = threading.RLock()
@@ -430,9 +451,11 @@ class FakeSlack(FakeHttpServer):
         self._reactions: dict[tuple[str, str], dict[str, list[str]]] = {}
         self._seq = 0
         self._last_ts = 0
-        # Slack stamps a message with its own clock; a test with an injected clock sets
-        # this (seconds since the epoch) so ``oldest`` filters agree with the bot's time.
-        self.ts_clock: Callable[[], float] | None = None
+        # Slack stamps a message with its own clock (its ts is the post's epoch time): a
+        # test with an injected clock sets this (seconds since the epoch) so ``oldest``
+        # filters agree with the bot's time, ``wall_ts`` uses the real clock. Unset, ts
+        # count up from a fixed base the older tests expect.
+        self.ts_clock: Callable[[], float] | None = time.time if wall_ts else None
         self._view_seq = 0
         self._faults: dict[str, list[_Fault]] = {}
         self._errors: dict[str, JSONDict] = {}
@@ -884,8 +907,10 @@ class FakeSlack(FakeHttpServer):
         for key in ("blocks", "attachments", "metadata", "thread_ts", "markdown_text"):
             if params.get(key) not in (None, ""):
                 message[key] = params[key]
+        warning = _drop_bad_metadata(message)
         self.messages.setdefault(channel, []).append(message)
-        return {"ok": True, "channel": channel, "ts": message["ts"], "message": dict(message)}
+        reply = {"ok": True, "channel": channel, "ts": message["ts"], "message": dict(message)}
+        return {**reply, "warning": warning} if warning else reply
 
     def _chat_update(self, params: JSONDict) -> JSONDict:
         channel = self._channel(params)

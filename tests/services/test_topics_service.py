@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.model import NewTopic, Presenter
+from bot.core.submission import parse_submission
 from bot.core.weeks import Cycle
 from bot.links.metadata import paper_kind
 from bot.services.topics import TopicService
@@ -104,3 +105,47 @@ def test_withdraw_only_your_own(repo: Repository) -> None:
     assert withdrawn is not None and withdrawn.status.value == "withdrawn"
     again = svc.submit_text(NAOTO, "[blog] Mine too https://example.com/m")
     assert again.topic is not None  # a withdrawn topic does not block its source
+
+
+def test_an_edit_meets_every_rule_of_a_new_topic(repo: Repository) -> None:
+    svc = service(repo, strict_paper_links=True)
+    topic = svc.submit_text(SHUN, "[論文] ConvNeXt V2 https://arxiv.org/abs/2301.00808").topic
+    assert topic is not None
+    cases = {
+        "[論文] A blog https://example.com/blog": "not_a_paper",
+        "ConvNeXt V2 https://arxiv.org/abs/2301.00808": "tag_missing",
+        "[Kaggle] ConvNeXt V2 https://arxiv.org/abs/2301.00808": "tag_unknown",
+        "[論文] ConvNeXt V2 ftp://example.com/x.pdf": "url_scheme",
+        "[論文] " + "x" * 201 + " https://arxiv.org/abs/2301.00808": "title_too_long",
+    }
+    for text, code in cases.items():
+        outcome = svc.edit(topic.id, SHUN.user_id, parse_submission(text, svc.tags), text)
+        assert outcome.topic is None and outcome.problems[0].code == code, text
+        assert outcome.text == text  # the member's text comes back
+    assert repo.get_topic(topic.id) == topic
+
+
+def test_an_edit_to_a_source_already_on_the_meeting_is_refused(repo: Repository) -> None:
+    svc = service(repo)
+    first = svc.submit_text(SHUN, "[論文] ConvNeXt V2 https://arxiv.org/abs/2301.00808").topic
+    second = svc.submit_text(NAOTO, "[blog] Other https://example.com/other").topic
+    assert first is not None and second is not None
+    text = "[論文] Same https://arxiv.org/pdf/2301.00808v2"
+    outcome = svc.edit(second.id, NAOTO.user_id, parse_submission(text, svc.tags), text)
+    assert [p.code for p in outcome.problems] == ["duplicate_same_meeting"]
+    assert outcome.duplicate_of is not None and outcome.duplicate_of.id == first.id
+    assert repo.get_topic(second.id) == second
+
+
+def test_an_edit_of_a_missing_or_foreign_topic_is_refused_without_raising(
+    repo: Repository,
+) -> None:
+    svc = service(repo)
+    topic = svc.submit_text(SHUN, "[blog] Mine https://example.com/m").topic
+    assert topic is not None
+    draft = parse_submission("[blog] Changed https://example.com/m", svc.tags)
+    assert svc.edit(topic.id, NAOTO.user_id, draft).problems[0].code == "not_yours"
+    assert svc.edit(topic.id + 99, SHUN.user_id, draft).problems[0].code == "not_yours"
+    emptied = parse_submission("[blog] https://example.com/m", svc.tags)
+    kept = svc.edit(topic.id, SHUN.user_id, emptied)
+    assert kept.topic is not None and kept.topic.title == "Mine"  # emptied title: kept

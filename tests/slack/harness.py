@@ -17,6 +17,7 @@ import httpx
 from slack_sdk.signature import SignatureVerifier
 
 from bot.settings import Settings, load_settings
+from bot.slack.agenda import EVENT_TYPE as AGENDA_EVENT
 from bot.slack.app import HttpServer
 from bot.wiring import Runtime, build_runtime
 from tests.fakes import FakeSlack
@@ -115,6 +116,15 @@ class Bot:
         return wait_for(lambda: self.slack.responses_to(response_url))
 
 
+def agenda_messages(slack: FakeSlack, channel: str = CHANNEL) -> list[dict[str, Any]]:
+    """The agenda messages in the channel (topic cards carry metadata of their own)."""
+    return [
+        m
+        for m in slack.messages.get(channel, [])
+        if (m.get("metadata") or {}).get("event_type") == AGENDA_EVENT
+    ]
+
+
 def settings_for(slack: FakeSlack, tmp: Path, **extra: str) -> Settings:
     env = {
         "SLACK_BOT_TOKEN": TOKEN,
@@ -153,6 +163,7 @@ def running_bot(
         if card_refresh_interval is not None:
             kwargs["card_refresh_interval"] = card_refresh_interval
         runtime = build_runtime(settings, owner=owner, **kwargs)
+        runtime.recover_cards()  # as `studybot run` does on start
         server = HttpServer(runtime.app, "127.0.0.1", 0, runtime.healthy, signing_secret=SECRET)
         server.start()
         try:

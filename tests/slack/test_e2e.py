@@ -456,3 +456,27 @@ def test_edit_reopens_the_form_prefilled_and_updates_the_card(bot: Bot) -> None:
     wait_for(lambda: bot.runtime.repo.get_topic(topic.id).title == "ConvNeXt V2 (edited)")
     update = wait_for(lambda: bot.slack.calls_to("chat.update"))[0]
     assert "ConvNeXt V2 (edited)" in json.dumps(update.params["blocks"], ensure_ascii=False)
+
+
+def test_an_edit_under_strict_paper_links_is_refused_with_the_text_back(
+    tmp_path: Path,
+) -> None:
+    with running_bot(tmp_path, STRICT_PAPER_LINKS="true") as strict:
+        strict.command(CONVNEXT)
+        topic = wait_for(
+            lambda: strict.runtime.repo.topics_for_meeting(strict.runtime.topics.coming_meeting())
+        )[0]
+        wait_for(lambda: strict.runtime.repo.get_topic(topic.id).card_ts)
+        topic = strict.runtime.repo.get_topic(topic.id)
+        strict.interactive(_action(ids.ACTION_EDIT, topic.id, user="U04SHUN", bot=strict))
+        view = wait_for(lambda: strict.slack.calls_to("views.open"))[0].params["view"]
+        view = json.loads(view) if isinstance(view, str) else view
+        submission = _view_submission(view, url="https://example.com/not-a-paper")
+        assert strict.interactive(submission).status_code == 200
+        refusal = wait_for(lambda: strict.slack.calls_to("chat.postEphemeral"))[0]
+        assert refusal.params["user"] == "U04SHUN"
+        dumped = json.dumps(refusal.params, ensure_ascii=False)
+        assert "論文ページ" in dumped  # which rule failed
+        assert "https://example.com/not-a-paper" in dumped  # the member's text comes back
+        assert strict.runtime.repo.get_topic(topic.id) == topic
+        assert strict.slack.calls_to("chat.update") == []
