@@ -70,7 +70,8 @@ def _slack_token(body: str) -> tuple[str, Link | None]:
     target, _, label = body.partition("|")
     if target.startswith("!"):
         name = label or target[1:].split("^")[0]
-        return "@" + name.removeprefix("subteam"), None
+        # A user group's label is its handle, with or without Slack's own "@".
+        return "@" + name.removeprefix("subteam").lstrip("@"), None
     if target.startswith("@"):
         return "@" + (label or target[1:]), None
     if target.startswith("#"):
@@ -114,8 +115,8 @@ def extract_links(text: str) -> tuple[str, list[Link]]:
     return text, links
 
 
-def _note_text(line: str) -> str:
-    """A note line with links kept as Markdown links (their labels preserved)."""
+def note_text(line: str) -> str:
+    """One note's text from Slack-escaped text: links as Markdown links, labels kept."""
     stripped, links = extract_links(line)
 
     def put(match: re.Match[str]) -> str:
@@ -141,7 +142,7 @@ def parse_notes(lines: list[str]) -> tuple[Note, ...]:
             indents.pop()
         if not indents or indents[-1] < indent:
             indents.append(indent)
-        text = _note_text(line[match.end() :])
+        text = note_text(line[match.end() :])
         if text:
             notes.append(Note(text=text, depth=len(indents) - 1))
     return tuple(notes)
