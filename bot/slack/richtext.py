@@ -13,6 +13,8 @@ from bot.core.submission import extract_links, note_text, slack_escape
 
 LineKind = Literal["text", "bullet", "ordered", "quote", "code"]
 
+# Slack's escaped mentions in `/topic` text: <@U1|label>, <#C1|label>, <!subteam^S1|label>.
+_MENTION = re.compile(r"<(?P<kind>@|#|!subteam\^)(?P<id>[A-Z0-9]+)(?:\|(?P<label>[^<>]*))?>")
 # A marker typed by hand at the start of a plain line (the composer makes real lists).
 _TYPED_MARKER = re.compile(r"^[-・*•‐－]\s*")
 
@@ -136,6 +138,28 @@ def inline_text(elements: list[dict[str, Any]], names: Names, *, code: bool = Fa
         elif "text" in element:
             out.append(slack_escape(str(element["text"])))
     return "".join(out)
+
+
+def relabel_mentions(text: str, names: Names) -> str:
+    """`/topic` text with each mention labelled by the name the form would show.
+
+    Slack labels a slash command's mentions itself (or not at all); looking the ids up
+    the same way as for rich text keeps the slash command, the form and the shortcut
+    storing one and the same name. When a look-up fails, Slack's label stays.
+    """
+
+    def label(match: re.Match[str]) -> str:
+        kind, key, old = match.group("kind"), match.group("id"), match.group("label")
+        if kind == "@":
+            found = names.user(key)
+        elif kind == "#":
+            found = names.channel(key)
+        else:
+            found = names.usergroup(key).lstrip("@")
+        name = found if found != key else (old or key)
+        return f"<{kind}{key}|{_label(slack_unescape_code(name))}>"
+
+    return _MENTION.sub(label, text)
 
 
 def _section_lines(block: dict[str, Any], names: Names, kind: LineKind) -> Iterator[Line]:
