@@ -66,6 +66,20 @@ class Line:
         return Note(text=body, depth=self.depth)
 
 
+def _dicts(value: object) -> list[dict[str, Any]]:
+    """The objects of a payload list; anything malformed is skipped, never a crash."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _int(value: object, *, high: int) -> int:
+    """A small non-negative number from the payload (Slack's indent is 0 to 8)."""
+    try:
+        number = int(str(value or 0))
+    except ValueError:
+        return 0
+    return min(max(number, 0), high)
+
+
 def slack_unescape_code(text: str) -> str:
     """Code lines keep every character, only Slack's three escapes are undone."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").rstrip()
@@ -102,11 +116,12 @@ def inline_text(elements: list[dict[str, Any]], names: Names, *, code: bool = Fa
     tokens the slash command receives, so every path stores the same text.
     """
     out: list[str] = []
-    for element in elements:
+    for element in _dicts(elements):
         kind = element.get("type")
         if kind == "text":
             text = slack_escape(str(element.get("text", "")))
-            styled = (element.get("style") or {}).get("code") and not code
+            style = element.get("style")
+            styled = isinstance(style, dict) and style.get("code") and not code
             out.append(f"`{text}`" if styled and text.strip() else text)
         elif kind == "link":
             url = str(element.get("url", ""))
@@ -163,7 +178,7 @@ def relabel_mentions(text: str, names: Names) -> str:
 
 
 def _section_lines(block: dict[str, Any], names: Names, kind: LineKind) -> Iterator[Line]:
-    text = inline_text(block.get("elements", []) or [], names, code=kind == "code")
+    text = inline_text(_dicts(block.get("elements")), names, code=kind == "code")
     for line in text.split("\n"):
         if line.strip():
             yield Line(line, 0, kind)
@@ -176,14 +191,14 @@ def rich_text_lines(value: dict[str, Any] | None, names: Names) -> list[Line]:
     2); ordered items keep their number (``offset`` + position).
     """
     lines: list[Line] = []
-    for block in (value or {}).get("elements", []) or []:
+    for block in _dicts((value or {}).get("elements") if isinstance(value, dict) else None):
         kind = block.get("type")
         if kind == "rich_text_list":
-            depth = int(block.get("indent", 0) or 0)
+            depth = _int(block.get("indent"), high=8)
             ordered = block.get("style") == "ordered"
-            start = int(block.get("offset", 0) or 0)
-            for number, item in enumerate(block.get("elements", []) or [], start=start + 1):
-                text = " ".join(inline_text(item.get("elements", []) or [], names).split("\n"))
+            start = _int(block.get("offset"), high=10_000)
+            for number, item in enumerate(_dicts(block.get("elements")), start=start + 1):
+                text = " ".join(inline_text(_dicts(item.get("elements")), names).split("\n"))
                 if not text.strip():
                     continue
                 if ordered:
@@ -212,7 +227,7 @@ def rich_text_to_notes(value: dict[str, Any] | None, names: Names) -> tuple[Note
 def message_lines(message: dict[str, Any], names: Names) -> list[Line]:
     """Every line of a shared message's rich-text blocks, in order."""
     lines: list[Line] = []
-    for block in message.get("blocks", []) or []:
+    for block in _dicts(message.get("blocks")):
         if block.get("type") == "rich_text":
             lines += rich_text_lines(block, names)
     return lines

@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.core.model import Note
 from bot.core.submission import parse_submission
 from bot.core.tags import TagSet
@@ -150,3 +153,31 @@ def test_date_without_fallback_and_unknown_ids() -> None:
         ],
     }
     assert rich_text_to_notes(value, NAMES) == (Note("2024-05-23 @U0UNKNOWN", 0),)
+
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
+_KINDS = st.sampled_from(
+    [
+        "rich_text", "rich_text_section", "rich_text_list", "rich_text_quote",
+        "rich_text_preformatted", "text", "link", "emoji", "user", "channel", "usergroup",
+        "broadcast", "date", "color",
+    ]
+)  # fmt: skip
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4)
+    | st.fixed_dictionaries({"type": _KINDS}, optional={
+        "elements": inner, "text": inner, "indent": inner, "offset": inner, "style": inner,
+        "timestamp": inner, "fallback": inner, "skin_tone": inner, "name": inner, "url": inner,
+    }),
+    max_leaves=25,
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(_JSON)
+def test_malformed_rich_text_never_crashes(value: Any) -> None:
+    """Whatever a client sends, the form and the shortcut answer with notes, not a 500."""
+    notes = rich_text_to_notes(value if isinstance(value, dict) else None, NAMES)
+    assert all(note.text and 0 <= note.depth <= 8 for note in notes)
+    split_message({"blocks": [value]}, NAMES)
