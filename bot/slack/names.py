@@ -16,8 +16,9 @@ class SlackNames:
     """The names a member sees for ids, through the Slack Web API; an id when unknown.
 
     Users come from the shared Directory (its cache); channels from
-    ``conversations.info``; user groups from one ``usergroups.list`` (it needs the
-    optional ``usergroups:read`` scope: without it the id stands in for the handle).
+    ``conversations.info``; user groups from one ``usergroups.list`` (scope
+    ``usergroups:read``; an install made before it was in the manifest lacks it, and
+    then the id stands in for the handle without asking Slack again).
     A failed look-up is not cached, so a passing Slack error does not stick.
     """
 

@@ -43,6 +43,7 @@ DEFAULT_SCOPES = frozenset(
         "reactions:write",
         "users:read",
         "users:read.email",
+        "usergroups:read",
     }
 )
 

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.core.model import Note, Topic
+from bot.core.model import Note, Topic, TopicStatus
 from bot.slack import ids
 from tests.fakes import FakeSlack
 from tests.slack.harness import CHANNEL, TOKEN, Bot, running_bot, wait_for
@@ -75,7 +75,6 @@ def _workspace(slack: FakeSlack) -> FakeSlack:
     slack.add_channel(CHANNEL, "ml-study")
     slack.add_channel("C0PAPERS01", "papers")
     slack.add_usergroup("S0MLTEAM01", "ml-team", "ML team")
-    slack.scopes.add("usergroups:read")
     return slack
 
 
@@ -96,12 +95,19 @@ def _opened_view(bot: Bot, index: int = 0) -> dict[str, Any]:
     return json.loads(view) if isinstance(view, str) else dict(view)
 
 
-def _submit_form(bot: Bot, notes: dict[str, Any], metadata: str = "{}") -> Topic:
+def _submit_form(
+    bot: Bot, notes: dict[str, Any], metadata: str = "{}", *, expected: int = 1
+) -> Topic:
     payload = load("view_submission_rich_text.json", NOTES=notes, PRIVATE_METADATA=metadata)
     answer = bot.interactive(payload)
     assert answer.status_code == 200 and not answer.content.strip(b"{}"), answer.text
-    (topic,) = wait_for(lambda: _topics(bot))
-    return topic
+    stored = wait_for(lambda: len(_all_topics(bot)) == expected and _all_topics(bot))
+    return stored[-1]
+
+
+def _all_topics(bot: Bot) -> list[Topic]:
+    meeting = bot.runtime.topics.coming_meeting()
+    return bot.runtime.repo.topics_for_meeting(meeting, include_withdrawn=True)
 
 
 def _submit_slash(bot: Bot) -> Topic:
@@ -203,3 +209,16 @@ def test_app_home_opened_publishes_only_the_home_tab(bot: Bot) -> None:
     published = wait_for(lambda: bot.slack.calls_to("views.publish"))
     # Listeners run in order per request; the home tab's publish is the only one.
     assert [call.params["user_id"] for call in published] == ["U04SHUN"]
+
+
+def test_without_usergroups_scope_the_group_id_stands_in_and_slack_is_asked_once(
+    tmp_path: Path,
+) -> None:
+    slack = _workspace(FakeSlack(TOKEN))
+    slack.scopes.discard("usergroups:read")  # an install from before the scope was added
+    with running_bot(tmp_path, slack=slack) as bot:
+        topic = _submit_form(bot, load("rich_text_notes.json"))
+        assert topic.notes[0].text == "要点 :fire: by @Naoto Shimakoshi in #papers cc @S0MLTEAM01"
+        bot.runtime.repo.set_status(topic.id, TopicStatus.WITHDRAWN)
+        _submit_form(bot, load("rich_text_notes.json"), expected=2)
+        assert len(slack.calls_to("usergroups.list")) == 1
