@@ -200,14 +200,14 @@ def test_reactions_on_files_are_acknowledged_and_change_nothing(bot: Bot, name: 
     assert bot.slack.calls_to("reactions.get") == []
 
 
-def test_app_home_opened_publishes_only_the_home_tab(bot: Bot) -> None:
-    for n, tab in enumerate(("messages", "about")):
-        body = load("app_home_opened.json", TAB=tab, EVENT_ID=f"Ev0HOME{n:04d}")
-        assert bot.post(json.dumps(body), "application/json").status_code == 200
-    body = load("app_home_opened.json", TAB="home", EVENT_ID="Ev0HOME0009")
-    assert bot.post(json.dumps(body), "application/json").status_code == 200
-    published = wait_for(lambda: bot.slack.calls_to("views.publish"))
-    # Listeners run in order per request; the home tab's publish is the only one.
+def test_app_home_opened_publishes_only_the_home_tab(tmp_path: Path) -> None:
+    slack = _workspace(FakeSlack(TOKEN))
+    with running_bot(tmp_path, slack=slack) as bot:
+        for n, tab in enumerate(("messages", "about", "home")):
+            body = load("app_home_opened.json", TAB=tab, EVENT_ID=f"Ev0HOME{n:04d}")
+            assert bot.post(json.dumps(body), "application/json").status_code == 200
+    # Leaving running_bot drains the listener pool: every event has been handled.
+    published = slack.calls_to("views.publish")
     assert [call.params["user_id"] for call in published] == ["U04SHUN"]
 
 
