@@ -22,6 +22,11 @@ _MD_LINK = re.compile(r"\[(?P<label>[^\[\]\n]*)\]\(\s*(?P<url>[^\s()]+)\s*\)")
 _BARE_URL = re.compile(r"(?P<url>\b[a-zA-Z][a-zA-Z0-9+.\-]{1,15}://[^\s<>]+)")
 _UNSAFE_SCHEME = re.compile(r"\b(?:javascript|data|vbscript|file):\S+", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
+# An emoji shortcode, skin tone included (``:fire:``, ``:+1::skin-tone-2:``): its colons
+# are part of the title, not separators to trim.
+_SHORTCODE = re.compile(r":[a-z0-9_+'\-]+:(?::skin-tone-[2-6]:)?", re.IGNORECASE)
+_KEPT = re.compile(r"\x01(\d+)\x01")
+_TITLE_TRIM = " -—–|:：/"
 _TRAILING_PUNCT = ".,;:!?、。)）」』】"
 
 
@@ -65,7 +70,8 @@ def _slack_token(body: str) -> tuple[str, Link | None]:
     target, _, label = body.partition("|")
     if target.startswith("!"):
         name = label or target[1:].split("^")[0]
-        return "@" + name.removeprefix("subteam"), None
+        # A user group's label is its handle, with or without Slack's own "@".
+        return "@" + name.removeprefix("subteam").lstrip("@"), None
     if target.startswith("@"):
         return "@" + (label or target[1:]), None
     if target.startswith("#"):
@@ -109,8 +115,8 @@ def extract_links(text: str) -> tuple[str, list[Link]]:
     return text, links
 
 
-def _note_text(line: str) -> str:
-    """A note line with links kept as Markdown links (their labels preserved)."""
+def note_text(line: str) -> str:
+    """One note's text from Slack-escaped text: links as Markdown links, labels kept."""
     stripped, links = extract_links(line)
 
     def put(match: re.Match[str]) -> str:
@@ -136,7 +142,7 @@ def parse_notes(lines: list[str]) -> tuple[Note, ...]:
             indents.pop()
         if not indents or indents[-1] < indent:
             indents.append(indent)
-        text = _note_text(line[match.end() :])
+        text = note_text(line[match.end() :])
         if text:
             notes.append(Note(text=text, depth=len(indents) - 1))
     return tuple(notes)
@@ -151,13 +157,38 @@ _UNSEEN = frozenset({"Cf", "Cc", "Mn", "Me", "Zs", "Zl", "Zp"})
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
+def slack_escape(text: str) -> str:
+    """Slack's escaping of user text (the inverse of :func:`slack_unescape`)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _trim_title(text: str) -> str:
+    """Trim separators from both ends, keeping the colons of emoji shortcodes."""
+    kept: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        kept.append(match.group(0))
+        return f"\x01{len(kept) - 1}\x01"
+
+    trimmed = _SHORTCODE.sub(keep, text).strip(_TITLE_TRIM)
+    return _KEPT.sub(lambda match: kept[int(match.group(1))], trimmed)
+
+
 def _clean_title(text: str) -> str:
     # Zero-width and other invisible characters would make a title that looks empty.
     text = " ".join(slack_unescape(text).translate(_INVISIBLE).split())
-    text = text.strip(" -—–|:：/")
+    text = _trim_title(text)
     if all(unicodedata.category(char) in _UNSEEN for char in text):
         return ""
     return text
+
+
+def _label_in_place(link: Link) -> str:
+    """What a link leaves in the title line: its label, where the member drew it."""
+    if link.label and link.label != link.url and is_http_url(link.url):
+        # The rest of the line is still Slack-escaped; _clean_title unescapes it all once.
+        return f" {slack_escape(link.label)} "
+    return " "
 
 
 def parse_submission(text: str, tags: TagSet) -> Draft:
@@ -197,9 +228,9 @@ def parse_submission(text: str, tags: TagSet) -> Draft:
     http_links = [link for link in links if is_http_url(link.url)]
     bad = tuple(link.url for link in links if not is_http_url(link.url))
     source = http_links[0] if http_links else None
-    title = _clean_title(_PLACEHOLDER.sub(" ", stripped))
-    if not title and source is not None and source.label and source.label != source.url:
-        title = _clean_title(source.label)
+    title = _clean_title(
+        _PLACEHOLDER.sub(lambda m: _label_in_place(links[int(m.group(1))]), stripped)
+    )
     extra_notes = tuple(
         Note(markdown_link(link.label, link.url) if link.label else link.url)
         for link in http_links[1:]

@@ -49,7 +49,7 @@ class Correction:
 
 
 def base_emoji(name: str) -> str:
-    """``+1::skin-tone-2`` counts as ``+1``."""
+    """``+1::skin-tone-2`` counts as ``+1`` (which emojis are votes)."""
     return name.split("::", 1)[0]
 
 
@@ -83,7 +83,9 @@ class VoteService:
             reaction.event_id,
             topic.id,
             reaction.user,
-            base_emoji(reaction.emoji),
+            # The full name: Slack keeps ``+1`` and ``+1::skin-tone-2`` from one member as
+            # two reactions, so removing one must leave the vote the other still holds.
+            reaction.emoji,
             reaction.added,
             reaction.event_ts,
         )
@@ -117,7 +119,7 @@ class VoteService:
                     continue
                 for user in users:
                     if self._may_vote(topic, user):
-                        held.setdefault(user, set()).add(base_emoji(emoji))
+                        held.setdefault(user, set()).add(emoji)
             added, removed = self.repo.replace_reactions(topic.id, held)
             if added or removed:
                 votes = self.repo.vote_count(topic.id)

@@ -19,16 +19,18 @@ from bot.services.topics import Outcome
 from bot.slack import ids
 from bot.slack.blocks import agenda_blocks, escape
 from bot.slack.deps import SlackDeps
+from bot.slack.names import SlackNames
+from bot.slack.richtext import Names, relabel_mentions
 from bot.slack.views import confirmation, help_blocks, list_blocks, rejection, topic_modal
 
 log = logging.getLogger(__name__)
 
 
 def register(app: App, *, deps: SlackDeps) -> None:
-    app.command(ids.COMMAND)(_topic_command(deps))
+    app.command(ids.COMMAND)(_topic_command(deps, SlackNames(deps.directory)))
 
 
-def _topic_command(deps: SlackDeps) -> Callable[..., None]:
+def _topic_command(deps: SlackDeps, names: Names) -> Callable[..., None]:
     def handle(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
         text = str(command.get("text") or "")
@@ -40,16 +42,19 @@ def _topic_command(deps: SlackDeps) -> Callable[..., None]:
         elif sub is not None and (sub is not _search or rest.strip()):
             sub(deps, respond, user_id, rest.strip())
         else:
-            deps.background.submit(_submit_later, deps, respond, command, text)
+            deps.background.submit(_submit_later, deps, respond, command, text, names)
 
     return handle
 
 
-def _submit_later(deps: SlackDeps, respond: Respond, command: dict[str, Any], text: str) -> None:
+def _submit_later(
+    deps: SlackDeps, respond: Respond, command: dict[str, Any], text: str, names: Names
+) -> None:
     """The submission's work after the ack; a failure still reaches the member."""
     try:
         presenter = deps.directory.presenter(str(command["user_id"]), command.get("user_name"))
-        submit(deps, respond, presenter, text)
+        # Mentions named as the form and the shortcut name them (one look-up for all).
+        submit(deps, respond, presenter, relabel_mentions(text, names))
     except Exception:
         log.exception("submission_failed", extra={"user": command.get("user_id")})
         typed = escape(slack_unescape(text))

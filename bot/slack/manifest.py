@@ -18,6 +18,8 @@ BOT_SCOPES = (
     "groups:read",
     "channels:history",
     "groups:history",
+    # User-group handles for mentions in the form and the shortcut (bot/slack/names.py).
+    "usergroups:read",
 )
 BOT_EVENTS = ("app_home_opened", "reaction_added", "reaction_removed")
 

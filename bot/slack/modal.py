@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -18,7 +19,8 @@ from bot.services.topics import Target
 from bot.slack import ids
 from bot.slack.commands import settle
 from bot.slack.deps import SlackDeps
-from bot.slack.richtext import message_to_inline, rich_text_to_notes
+from bot.slack.names import SlackNames
+from bot.slack.richtext import Names, rich_text_to_notes, split_message
 from bot.slack.views import rejection, topic_modal
 
 log = logging.getLogger(__name__)
@@ -33,15 +35,17 @@ _FIELD_OF = {
 
 
 def register(app: App, *, deps: SlackDeps) -> None:
-    app.view(ids.MODAL_CALLBACK)(_submission(deps))
-    app.shortcut(ids.SHORTCUT_CALLBACK)(_shortcut(deps))
+    # One name cache for both ways in, so the form and the shortcut read mentions alike.
+    names = SlackNames(deps.directory)
+    app.view(ids.MODAL_CALLBACK)(_submission(deps, names))
+    app.shortcut(ids.SHORTCUT_CALLBACK)(_shortcut(deps, names))
 
 
 def _value(values: dict[str, Any], block: str, action: str) -> dict[str, Any]:
     return dict(values.get(block, {}).get(action, {}) or {})
 
 
-def draft_from_view(view: dict[str, Any], deps: SlackDeps) -> tuple[Draft, Target]:
+def draft_from_view(view: dict[str, Any], deps: SlackDeps, names: Names) -> tuple[Draft, Target]:
     """The form's state as a draft, exactly as if it had been typed."""
     values = view.get("state", {}).get("values", {})
     selected = _value(values, ids.BLOCK_TAG, ids.INPUT_TAG).get("selected_option") or {}
@@ -50,7 +54,7 @@ def draft_from_view(view: dict[str, Any], deps: SlackDeps) -> tuple[Draft, Targe
     url = (_value(values, ids.BLOCK_URL, ids.INPUT_URL).get("value") or "").strip() or None
     title = " ".join((_value(values, ids.BLOCK_TITLE, ids.INPUT_TITLE).get("value") or "").split())
     notes = rich_text_to_notes(
-        _value(values, ids.BLOCK_NOTES, ids.INPUT_NOTES).get("rich_text_value")
+        _value(values, ids.BLOCK_NOTES, ids.INPUT_NOTES).get("rich_text_value"), names
     )
     target_option = _value(values, ids.BLOCK_TARGET, ids.INPUT_TARGET).get("selected_option") or {}
     target: Target = "next" if target_option.get("value") == "next" else "auto"
@@ -67,9 +71,9 @@ def draft_from_view(view: dict[str, Any], deps: SlackDeps) -> tuple[Draft, Targe
     return draft, target
 
 
-def _submission(deps: SlackDeps) -> Callable[..., None]:
+def _submission(deps: SlackDeps, names: Names) -> Callable[..., None]:
     def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        draft, target = draft_from_view(view, deps)
+        draft, target = draft_from_view(view, deps, names)
         meta = json.loads(view.get("private_metadata") or "{}")
         topic_id = meta.get("topic_id")
         chosen = _shown_date(meta, target)
@@ -145,11 +149,13 @@ def tell(client: WebClient, channel: str, user_id: str, text: str, blocks: list[
         client.chat_postMessage(channel=user_id, text=text, blocks=blocks or None)
 
 
-def _shortcut(deps: SlackDeps) -> Callable[..., None]:
+def _shortcut(deps: SlackDeps, names: Names) -> Callable[..., None]:
     def handle(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
         ack()
-        message = shortcut.get("message", {}) or {}
-        draft = parse_submission(message_to_inline(message), deps.topics.tags)
+        shared = split_message(shortcut.get("message", {}) or {}, names)
+        header = parse_submission(shared.header, deps.topics.tags)
+        # The notes go through the form's own converter, so both paths store the same.
+        draft = replace(header, notes=header.notes + shared.notes)
         coming = deps.topics.coming_meeting()
         view = topic_modal(
             deps.lang,

@@ -280,6 +280,10 @@ class Repository:
     ) -> bool:
         """Apply one reaction event exactly once; False when ``event_id`` was seen before.
 
+        ``emoji`` is the reaction's full name, skin tone included (``+1::skin-tone-2``):
+        Slack keeps toned variants as separate reactions, so the vote stands while any
+        of the member's vote reactions does.
+
         With ``event_ts`` (Slack's event timestamp) an event older than the newest one
         already applied for the same member, emoji and topic is recorded but changes
         nothing, so out-of-order delivery cannot leave a removed vote standing.

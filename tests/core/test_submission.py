@@ -177,3 +177,49 @@ def test_source_url_limit_counts_the_url_that_is_stored() -> None:
     # Tracking parameters are dropped before storing, so they do not count.
     tracked = f"{at_limit}?utm_source={'x' * 600}"
     assert codes(f"[blog] Tracked {tracked}") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (f"[論文] <{URL}|ConvNeXt V2> の紹介", "ConvNeXt V2 の紹介"),
+        (f"[論文] 今週は <{URL}|ConvNeXt V2> の紹介", "今週は ConvNeXt V2 の紹介"),
+        (f"[論文] [ConvNeXt V2]({URL}) の紹介", "ConvNeXt V2 の紹介"),
+        (f"[論文] <{URL}|ConvNeXt V2> by <@U04SHUN|shun>", "ConvNeXt V2 by @shun"),
+        ("[blog] <https://x.example/p|A &amp; B> と C", "A & B と C"),
+        (f"[論文] <{URL}|{URL}> の紹介", "の紹介"),
+    ],
+)
+def test_labelled_link_on_the_title_line_keeps_its_label_in_place(text: str, title: str) -> None:
+    """Issue #14 item 1: the label is the title's text, where the member drew it."""
+    draft = parse_submission(text, TAGS)
+    assert draft.title == title
+    assert draft.url is not None and validate(draft) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (f"[論文] ConvNeXt V2 :fire: {URL}", "ConvNeXt V2 :fire:"),
+        (f"[論文] :fire: ConvNeXt V2 {URL}", ":fire: ConvNeXt V2"),
+        (
+            f"[論文] <{URL}|ConvNeXt V2> :slightly_smiling_face:",
+            "ConvNeXt V2 :slightly_smiling_face:",
+        ),
+        (f"[論文] ConvNeXt V2 :+1::skin-tone-2: {URL}", "ConvNeXt V2 :+1::skin-tone-2:"),
+        (f"[論文] ConvNeXt V2: {URL}", "ConvNeXt V2"),
+    ],
+)
+def test_emoji_shortcodes_survive_in_titles(text: str, title: str) -> None:
+    """Issue #14 item 2: only separators are trimmed, never an emoji's colons."""
+    assert parse_submission(text, TAGS).title == title
+
+
+def test_emoji_shortcodes_survive_in_notes() -> None:
+    draft = parse_submission(
+        f"[論文] ConvNeXt V2 {URL}\n- 速い :fire:\n  - :+1::skin-tone-3: 良い", TAGS
+    )
+    assert [(n.text, n.depth) for n in draft.notes] == [
+        ("速い :fire:", 0),
+        (":+1::skin-tone-3: 良い", 1),
+    ]

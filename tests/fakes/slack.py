@@ -43,6 +43,7 @@ DEFAULT_SCOPES = frozenset(
         "reactions:write",
         "users:read",
         "users:read.email",
+        "usergroups:read",
     }
 )
 
@@ -62,6 +63,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "users.info": ("users:read",),
     "users.list": ("users:read",),
     "users.lookupByEmail": ("users:read.email",),
+    "usergroups.list": ("usergroups:read",),
 }
 
 # Slack's published limits.
@@ -438,6 +440,7 @@ class FakeSlack(FakeHttpServer):
         self.bot_channels: set[str] | None = None
         self.expired_trigger_ids: set[str] = set()
         self.reaction_users_limit: int | None = None
+        self.usergroups: dict[str, JSONDict] = {}
 
         # What the bot did.
         self.calls: list[Call] = []
@@ -488,6 +491,7 @@ class FakeSlack(FakeHttpServer):
             "users.info": self._users_info,
             "users.list": self._users_list,
             "users.lookupByEmail": self._users_lookup_by_email,
+            "usergroups.list": self._usergroups_list,
         }
 
     @property
@@ -552,6 +556,20 @@ class FakeSlack(FakeHttpServer):
                 if self.bot_channels is None:
                     self.bot_channels = set(self.channels) - {channel_id}
                 self.bot_channels.discard(channel_id)
+
+    def add_usergroup(self, group_id: str, handle: str, name: str | None = None) -> None:
+        """Declare a user group (``usergroups.list`` needs the usergroups:read scope)."""
+        with self._lock:
+            self.usergroups[group_id] = {
+                "id": group_id,
+                "team_id": self.team_id,
+                "is_usergroup": True,
+                "name": name or handle,
+                "handle": handle,
+                "is_external": False,
+                "date_delete": 0,
+                "user_count": 0,
+            }
 
     def add_message(
         self,
@@ -1236,6 +1254,9 @@ class FakeSlack(FakeHttpServer):
             "cache_ts": math.floor(time.time()),
             "response_metadata": {"next_cursor": next_cursor},
         }
+
+    def _usergroups_list(self, params: JSONDict) -> JSONDict:
+        return {"ok": True, "usergroups": [dict(g) for g in self.usergroups.values()]}
 
     def _users_lookup_by_email(self, params: JSONDict) -> JSONDict:
         email = self._require(params, "email").lower()

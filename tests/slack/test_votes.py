@@ -256,3 +256,37 @@ def test_a_vote_that_fails_to_apply_is_not_acknowledged_and_the_retry_counts_onc
         again = bot.event(event, "EvFlaky", headers={"X-Slack-Retry-Num": "2"})
         assert (retry.status_code, again.status_code) == (200, 200)
         assert bot.runtime.repo.vote_count(topic.id) == 1
+
+
+def test_skin_tone_variants_are_separate_reactions_of_one_vote(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    """Issue #14 item 5: a vote stands while any of the member's vote reactions stands."""
+    with running_bot(tmp_path, slack=slack) as bot:
+        (topic,) = _topics(bot, 1)
+        voter = MEMBERS[4]
+        # Votes are applied before Slack gets its 200, so each answer is a landed event.
+        assert bot.event(_event(topic, voter, "+1", True, 1)).status_code == 200
+        assert bot.event(_event(topic, voter, "+1::skin-tone-2", True, 2)).status_code == 200
+        assert bot.runtime.repo.vote_count(topic.id) == 1
+        assert bot.event(_event(topic, voter, "+1::skin-tone-2", False, 3)).status_code == 200
+        assert bot.runtime.repo.vote_count(topic.id) == 1  # Slack still shows their 👍
+        # An older removal of the plain one, overtaken on the network, changes nothing.
+        assert bot.event(_event(topic, voter, "+1", False, 0)).status_code == 200
+        assert bot.runtime.repo.vote_count(topic.id) == 1
+        assert bot.event(_event(topic, voter, "+1", False, 4)).status_code == 200
+        assert bot.runtime.repo.vote_count(topic.id) == 0
+
+
+def test_reconciliation_keeps_skin_tone_variants_apart(tmp_path: Path, slack: FakeSlack) -> None:
+    with running_bot(tmp_path, slack=slack) as bot:
+        (topic,) = _topics(bot, 1)
+        voter = MEMBERS[6]
+        assert topic.card_ts is not None
+        slack.set_reactions(CHANNEL, topic.card_ts, {"+1": [voter], "+1::skin-tone-5": [voter]})
+        meeting = bot.runtime.topics.coming_meeting()
+        bot.runtime.votes.reconcile(meeting, SlackReactions(bot.runtime.client))
+        assert bot.runtime.repo.voters(topic.id) == {voter: frozenset({"+1", "+1::skin-tone-5"})}
+        # After reconciliation, removing one variant still leaves the other standing.
+        bot.event(_event(topic, voter, "+1::skin-tone-5", False, 9))
+        assert bot.runtime.repo.vote_count(topic.id) == 1
