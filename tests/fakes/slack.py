@@ -69,6 +69,10 @@ MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 MAX_MESSAGE_TEXT = 40_000
 MAX_MARKDOWN_TEXT = 12_000
+# Undocumented: chat.postMessage refuses blocks whose text adds up to about 12,000
+# characters (``msg_blocks_too_long``; slackapi/bolt-js#2509, #2867 — the same blocks
+# sent through a response_url were accepted, so that path does not enforce it).
+MAX_BLOCKS_TOTAL_TEXT = 12_000
 MAX_SECTION_TEXT = 3_000
 MAX_SECTION_FIELD = 2_000
 MAX_SECTION_FIELDS = 10
@@ -332,6 +336,18 @@ class BlockChecker:
             self._err(f"no more than {max_blocks} items allowed", pointer)
         for i, block in enumerate(blocks):
             self.block(block, f"{pointer}/{i}")
+
+
+def blocks_text_size(value: Any) -> int:
+    """Characters of every ``text`` string in a block tree (Slack's cumulative count)."""
+    if isinstance(value, dict):
+        return sum(
+            len(item) if key == "text" and isinstance(item, str) else blocks_text_size(item)
+            for key, item in value.items()
+        )
+    if isinstance(value, list):
+        return sum(blocks_text_size(item) for item in value)
+    return 0
 
 
 def check_message_blocks(blocks: Any) -> list[str]:
@@ -787,7 +803,9 @@ class FakeSlack(FakeHttpServer):
         if self.bot_channels is not None and channel not in self.bot_channels:
             raise SlackError("not_in_channel")
 
-    def _check_message(self, params: JSONDict, *, require_content: bool) -> None:
+    def _check_message(
+        self, params: JSONDict, *, require_content: bool, total_text: bool = True
+    ) -> None:
         text = params.get("text")
         if text is not None and not isinstance(text, str):
             text = str(text)
@@ -809,6 +827,8 @@ class FakeSlack(FakeHttpServer):
                         errors=errors,
                         response_metadata={"messages": [f"[ERROR] {e}" for e in errors]},
                     )
+                if total_text and blocks_text_size(blocks) > MAX_BLOCKS_TOTAL_TEXT:
+                    raise SlackError("msg_blocks_too_long")
         if require_content and not (text or markdown or blocks or params.get("attachments")):
             raise SlackError("no_text")
 
@@ -1221,7 +1241,7 @@ class FakeSlack(FakeHttpServer):
                 status, payload = 400, {"ok": False, "error": "invalid_payload"}
             else:
                 try:
-                    self._check_message(body, require_content=False)
+                    self._check_message(body, require_content=False, total_text=False)
                 except SlackError as exc:
                     status, payload = 400, {"ok": False, "error": exc.error, **exc.extra}
                 entry.uses += 1
