@@ -155,7 +155,10 @@ def test_slack_channel_membership_and_ephemeral(slack: FakeSlack, web: WebClient
     with pytest.raises(SlackApiError) as exc:
         web.chat_postMessage(channel="C404", text="hi")
     assert slack_error(exc)["error"] == "channel_not_found"
-    web.chat_postMessage(channel="U1", text="a DM is fine")
+    slack.add_user("U1", "one")
+    dm = web.chat_postMessage(channel="U1", text="a DM is fine")
+    assert dm["channel"] == "D1"  # Slack answers with the DM's conversation id
+    assert slack.messages["D1"][-1]["text"] == "a DM is fine"
 
     info = web.conversations_info(channel="C1")["channel"]
     assert (info["name"], info["is_member"], info["num_members"]) == ("study", True, 2)

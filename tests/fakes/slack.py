@@ -13,8 +13,11 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
+
+import yaml
 
 from tests.fakes._http import (
     Clock,
@@ -29,22 +32,30 @@ JSONDict = dict[str, Any]
 
 DEFAULT_TOKEN = "xoxb-test-token"
 
-DEFAULT_SCOPES = frozenset(
+MANIFEST = Path(__file__).resolve().parents[2] / "deploy" / "slack-manifest.yaml"
+
+
+def manifest_scopes(path: Path = MANIFEST) -> frozenset[str]:
+    """The bot scopes the app asks for at install: the only ones its token will carry."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return frozenset(data["oauth_config"]["scopes"]["bot"])
+
+
+# Exactly the manifest's scopes, so a call the installed app could not make fails here.
+DEFAULT_SCOPES = manifest_scopes()
+# Methods Slack documents as needing no scope (views with a trigger or the app's own
+# view, a permalink, token introspection).
+NO_SCOPE_METHODS = frozenset(
     {
-        "app_mentions:read",
-        "channels:history",
-        "groups:history",
-        "channels:read",
-        "chat:write",
-        "commands",
-        "groups:read",
-        "im:write",
-        "reactions:read",
-        "reactions:write",
-        "users:read",
-        "users:read.email",
+        "auth.test",
+        "chat.getPermalink",
+        "views.open",
+        "views.push",
+        "views.update",
+        "views.publish",
     }
 )
+TRIGGER_LIFETIME = 3.0  # seconds a trigger_id may be used (Slack: "expires in 3 seconds")
 
 # Bot scopes that satisfy each method (any one of them is enough).
 METHOD_SCOPES: dict[str, tuple[str, ...]] = {
@@ -432,6 +443,9 @@ class FakeSlack(FakeHttpServer):
         self.channel_members: dict[str, list[str]] = {}
         self.bot_channels: set[str] | None = None
         self.expired_trigger_ids: set[str] = set()
+        self.token_state: str | None = None  # "token_revoked" / "account_inactive"
+        self.archived_channels: set[str] = set()
+        self._triggers: dict[str, float] = {}
         self.reaction_users_limit: int | None = None
 
         # What the bot did.
@@ -635,6 +649,37 @@ class FakeSlack(FakeHttpServer):
             else:
                 self._errors[method] = {"error": error, **extra}
 
+    def issue_trigger(self) -> str:
+        """A trigger_id as Slack puts in an interaction; it expires 3 s later (fake clock).
+
+        Trigger ids the fake did not issue are accepted as before (no expiry known).
+        """
+        with self._lock:
+            trigger = f"{len(self._triggers) + 1}.{self.team_id}.{int(self.clock() * 1000)}"
+            self._triggers[trigger] = self.clock()
+        return trigger
+
+    def revoke_token(self, error: str | None = "token_revoked") -> None:
+        """Every call answers ``token_revoked`` (or ``account_inactive``); None restores."""
+        with self._lock:
+            self.token_state = error
+
+    def archive_channel(self, channel: str, archived: bool = True) -> None:
+        """Posting to ``channel`` answers ``is_archived``; its info says so."""
+        with self._lock:
+            if archived:
+                self.archived_channels.add(channel)
+            else:
+                self.archived_channels.discard(channel)
+            self.channels.setdefault(channel, {})["is_archived"] = archived
+
+    def remove_bot(self, channel: str) -> None:
+        """The bot leaves ``channel``: posting there answers ``not_in_channel``."""
+        with self._lock:
+            if self.bot_channels is None:
+                self.bot_channels = set(self.channels) | set(self.channel_members)
+            self.bot_channels.discard(channel)
+
     def clear_faults(self) -> None:
         """Forget every queued failure, persistent error and rate limit."""
         with self._lock:
@@ -749,6 +794,8 @@ class FakeSlack(FakeHttpServer):
             raise SlackError("not_authed")
         if token not in self.valid_tokens:
             raise SlackError("invalid_auth")
+        if self.token_state is not None:
+            raise SlackError(self.token_state)
 
     def _persistent_error(self, method: str) -> JSONDict:
         payload: JSONDict = {"ok": False, **self._errors[method]}
@@ -758,6 +805,9 @@ class FakeSlack(FakeHttpServer):
         return payload
 
     def _check_scopes(self, method: str) -> None:
+        if method not in METHOD_SCOPES and method not in NO_SCOPE_METHODS:
+            # Unlisted means unverified: add it from Slack's method page before use.
+            raise SlackError("unknown_method", detail=f"fake knows no scopes for {method}")
         needed = METHOD_SCOPES.get(method)
         if needed and not self.scopes.intersection(needed):
             raise SlackError(
@@ -800,6 +850,8 @@ class FakeSlack(FakeHttpServer):
     def _check_in_channel(self, channel: str) -> None:
         if channel.startswith(_DM_PREFIXES):
             return
+        if channel in self.archived_channels:
+            raise SlackError("is_archived")
         if self.bot_channels is not None and channel not in self.bot_channels:
             raise SlackError("not_in_channel")
 
@@ -880,8 +932,17 @@ class FakeSlack(FakeHttpServer):
             "is_enterprise_install": False,
         }
 
+    def _dm_channel(self, channel: str) -> str:
+        """A user id (U…/W…) as ``channel`` posts to the DM with that user: Slack answers
+        with, and stores under, the ``D…`` conversation id (as conversations.open gives)."""
+        if channel.startswith(("U", "W")):
+            if channel not in self.users:
+                raise SlackError("channel_not_found")
+            return "D" + channel[1:]
+        return channel
+
     def _chat_post_message(self, params: JSONDict) -> JSONDict:
-        channel = self._channel(params)
+        channel = self._dm_channel(self._channel(params))
         self._check_in_channel(channel)
         self._check_message(params, require_content=True)
         self._throttle_channel(channel)
@@ -1036,6 +1097,9 @@ class FakeSlack(FakeHttpServer):
     def _trigger(self, params: JSONDict) -> str:
         trigger = self._require(params, "trigger_id")
         if trigger in self.expired_trigger_ids:
+            raise SlackError("expired_trigger_id")
+        issued = self._triggers.get(trigger)
+        if issued is not None and self.clock() - issued > TRIGGER_LIFETIME:
             raise SlackError("expired_trigger_id")
         return trigger
 
