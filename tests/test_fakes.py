@@ -155,7 +155,10 @@ def test_slack_channel_membership_and_ephemeral(slack: FakeSlack, web: WebClient
     with pytest.raises(SlackApiError) as exc:
         web.chat_postMessage(channel="C404", text="hi")
     assert slack_error(exc)["error"] == "channel_not_found"
-    web.chat_postMessage(channel="U1", text="a DM is fine")
+    slack.add_user("U1", "one")
+    dm = web.chat_postMessage(channel="U1", text="a DM is fine")
+    assert dm["channel"] == "D1"  # Slack answers with the DM's conversation id
+    assert slack.messages["D1"][-1]["text"] == "a DM is fine"
 
     info = web.conversations_info(channel="C1")["channel"]
     assert (info["name"], info["is_member"], info["num_members"]) == ("study", True, 2)
@@ -731,3 +734,55 @@ def test_notion_slow_answers_time_out(notion: FakeNotion) -> None:
             api.users.list()
         me: Any = api.users.me()
     assert me["type"] == "bot"
+
+
+def _linked(content: str, url: str) -> dict[str, Any]:
+    text = {"type": "text", "text": {"content": content, "link": {"url": url}}}
+    return {"object": "block", "type": "paragraph", "paragraph": {"rich_text": [text]}}
+
+
+def test_notion_counts_text_in_utf16_units(notion: FakeNotion, client: Any) -> None:
+    page = notion.add_page()
+    client.blocks.children.append(page, children=[paragraph("🎉" * 1000)])  # 2,000 units
+    with pytest.raises(APIResponseError) as exc:
+        client.blocks.children.append(page, children=[paragraph("🎉" * 1000 + "x")])
+    assert exc.value.code == "validation_error"
+    assert "2001" in str(exc.value)
+
+
+def test_notion_refuses_bad_link_urls(notion: FakeNotion, client: Any) -> None:
+    page = notion.add_page()
+    client.blocks.children.append(page, children=[_linked("ok", "https://example.com/a")])
+    for url in ("javascript:alert(1)", "ftp://example.com/x", "https://e.com/" + "a" * 1990):
+        with pytest.raises(APIResponseError) as exc:
+            client.blocks.children.append(page, children=[_linked("bad", url)])
+        assert exc.value.status == 400
+        assert exc.value.code == "validation_error"
+
+
+def test_notion_529_carries_retry_after(notion: FakeNotion) -> None:
+    notion.fail_next(1, status=529, retry_after="3")
+    response = httpx.get(
+        f"{notion.url}/v1/users/me",
+        headers={"Authorization": f"Bearer {NOTION_TOKEN}", "Notion-Version": "2025-09-03"},
+    )
+    assert response.status_code == 529
+    assert response.headers["retry-after"] == "3"
+    assert response.json()["code"] == "service_overload"
+
+
+def test_notion_block_limit_refuses_only_creation(notion: FakeNotion, client: Any) -> None:
+    page = notion.add_page()
+    answer = client.blocks.children.append(page, children=[paragraph("one")])
+    notion.set_block_limit(notion.blocks_created)
+    with pytest.raises(APIResponseError) as exc:
+        client.blocks.children.append(page, children=[paragraph("two")])
+    assert exc.value.status == 403
+    assert "block limit" in str(exc.value)
+    block_id = answer["results"][0]["id"]
+    client.blocks.update(
+        block_id, paragraph={"rich_text": paragraph("edited")["paragraph"]["rich_text"]}
+    )
+    client.blocks.delete(block_id)
+    notion.set_block_limit(None)
+    client.blocks.children.append(page, children=[paragraph("three")])

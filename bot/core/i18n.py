@@ -75,6 +75,12 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "ja": "入力した内容（コピーして直してください）:",
         "en": "What you typed (copy it and fix it):",
     },
+    "echo_cut": {
+        "ja": "…入力が長すぎるため、残り約 {count} 文字は表示できません。手元の控えから"
+        "コピーしてください。",
+        "en": "…your text is too long to show in full; about {count} more characters are "
+        "not shown. Copy them from your own draft.",
+    },
     "agenda_title": {"ja": "今週のTOPIC", "en": "Topics of the week"},
     "rules": {
         "ja": "※ [論文] [blog] など何に関するTOPICなのかパッと見で分かるようにしましょう。\n"

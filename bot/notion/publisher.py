@@ -38,6 +38,10 @@ NOTION_VERSION = "2025-09-03"
 MAX_CHILDREN = 100  # blocks in one children array
 MAX_LEVELS = 3  # a request's blocks, their children and grandchildren
 MAX_BLOCKS = 1000  # block objects in one request
+# Notion refuses a request body over 500 KB (request limits). Bodies are measured as
+# ASCII-escaped JSON, the largest form a client may send, with room for the envelope.
+MAX_BODY_BYTES = 500_000
+BODY_BUDGET = 450_000
 PAGE_SIZE = 100
 BASE_BACKOFF = 0.5  # seconds before the first retry of a failed request
 MAX_BACKOFF = 30.0
@@ -171,6 +175,17 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "ja": "Notion が応答しません（{detail}）。しばらくしてから自動で再試行します。",
         "en": "Notion is not answering ({detail}); it is retried automatically later.",
     },
+    "block_limit": {
+        "ja": "Notion ワークスペースのブロック数の上限に達したため、アジェンダを書き込めません"
+        "（メンバーが2人以上の無料プランは API で作れるブロックが累計 1,000 個まで。削除しても"
+        "戻りません）。ワークスペースを有料プランにするか、メンバーが1人のワークスペースに"
+        "データベースを移してください。Slack のアジェンダはそのまま届きます。（{detail}）",
+        "en": "The Notion workspace has reached its block limit, so the agenda cannot be "
+        "written (Free workspaces with more than one member may create 1,000 blocks in all "
+        "through the API; deleting blocks does not give them back). Upgrade the workspace, "
+        "or move the database to a single-member workspace. The Slack agenda is still "
+        "posted. ({detail})",
+    },
     "page_changed": {
         "ja": "書き込み中にアジェンダのページが変更されました。自動で再試行します。",
         "en": "The agenda page changed while it was written; it is retried automatically.",
@@ -273,7 +288,8 @@ class _Api:
             except HTTPResponseError as exc:
                 status, code = exc.status, _code(exc)
                 failure = f"{status} {code}"
-                if status == 429:
+                if status in (429, 529):
+                    # 529 service_overload: Notion asks for the same handling as 429.
                     wait = _retry_after(exc.headers)
                     wait = self._backoff(attempt) if wait is None else wait
                     if wait > MAX_RETRY_AFTER:
@@ -323,7 +339,9 @@ class _Api:
 
     def _rejected(self, exc: HTTPResponseError, where: Where, subject: str) -> NotionRejected:
         status, code, detail = exc.status, _code(exc), str(exc)
-        if status == 401:
+        if _block_limit(code, detail):
+            hint = _say(self._lang, "block_limit", detail=detail)
+        elif status == 401:
             hint = _say(self._lang, "unauthorized")
         elif status == 403:
             hint = _say(self._lang, "restricted", detail=detail)
@@ -335,6 +353,16 @@ class _Api:
         else:
             hint = _say(self._lang, "invalid", detail=detail)
         return NotionRejected(hint, status=status, code=code, detail=detail)
+
+
+def _block_limit(code: str, detail: str) -> bool:
+    """Notion's refusal for a Free workspace past its lifetime block limit.
+
+    Matched on the wording rather than one code: the published page describes the limit
+    but not the error body, so any 4xx that names the block limit counts.
+    """
+    text = f"{code} {detail}".lower().replace("_", " ")
+    return "block limit" in text or "block usage" in text
 
 
 def _code(exc: HTTPResponseError) -> str:
@@ -423,6 +451,8 @@ class _Node:
     size: int  # blocks in the subtree, itself included
     levels: int  # 1 for a leaf
     widest: int  # longest children array in the subtree
+    weight: int  # bytes of the whole subtree as JSON
+    bare_weight: int  # bytes of the block without its children
 
     @property
     def tree(self) -> str:
@@ -431,7 +461,12 @@ class _Node:
     @property
     def fits(self) -> bool:
         """Whether one request can carry the whole subtree."""
-        return self.levels <= MAX_LEVELS and self.size <= MAX_BLOCKS and self.widest <= MAX_CHILDREN
+        return (
+            self.levels <= MAX_LEVELS
+            and self.size <= MAX_BLOCKS
+            and self.widest <= MAX_CHILDREN
+            and self.weight <= BODY_BUDGET
+        )
 
     @property
     def bare(self) -> Block:
@@ -468,26 +503,41 @@ def node(block: Block) -> _Node:
         size=1 + sum(child.size for child in children),
         levels=1 + max((child.levels for child in children), default=0),
         widest=max([len(children), *(child.widest for child in children)]),
+        weight=_json_size(block),
+        bare_weight=_json_size(
+            {**block, kind: {k: v for k, v in payload.items() if k != "children"}}
+        ),
     )
+
+
+def _json_size(value: object) -> int:
+    # json.dumps' defaults are what httpx 0.27 sends (ASCII-escaped, spaced); 0.28 sends
+    # compact UTF-8, never longer, so this measure is safe for both.
+    return len(json.dumps(value))
 
 
 def pack(nodes: Sequence[_Node]) -> list[list[_Node]]:
     """Cut a run of sibling blocks into the fewest requests Notion accepts, in order.
 
-    A request holds at most 100 blocks at its top level and 1,000 in all; a block whose
-    subtree is too deep or too wide goes bare and its children follow in requests of
-    their own (``_Node.extra``). Greedy filling is optimal for an ordered run.
+    A request holds at most 100 blocks at its top level, 1,000 in all and 500 KB of
+    body; a block whose subtree is too deep, too wide or too heavy goes bare and its
+    children follow in requests of their own (``_Node.extra``). Greedy filling is
+    optimal for an ordered run.
     """
     chunks: list[list[_Node]] = []
     current: list[_Node] = []
     used = 0
+    weight = 0
     for item in nodes:
         cost = item.size if item.fits else 1
-        if current and (len(current) == MAX_CHILDREN or used + cost > MAX_BLOCKS):
+        heavy = item.weight if item.fits else item.bare_weight
+        full = len(current) == MAX_CHILDREN or used + cost > MAX_BLOCKS
+        if current and (full or weight + heavy + 1 > BODY_BUDGET):
             chunks.append(current)
-            current, used = [], 0
+            current, used, weight = [], 0, 0
         current.append(item)
         used += cost
+        weight += heavy + 1  # the comma between array items
     if current:
         chunks.append(current)
     return chunks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.core.agenda import Agenda, agenda_order
@@ -12,6 +13,12 @@ from bot.core.model import Note, Topic
 MAX_BLOCKS = 50
 SECTION_TEXT_MAX = 3000
 HEADER_TEXT_MAX = 150
+# Slack refuses a message whose blocks hold about 12,000 characters of text in all
+# (``msg_blocks_too_long``; undocumented, measured by bolt-js users in
+# slackapi/bolt-js#2509 and #2867, counted with some slack for the containers), so the
+# builders keep a margin under it.
+TOTAL_TEXT_MAX = 12_000
+TOTAL_TEXT_BUDGET = 11_000
 
 Block = dict[str, Any]
 
@@ -44,6 +51,50 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# The indivisible pieces of mrkdwn: a ``<...>`` link or mention, an entity, a character.
+_ATOM = re.compile(r"<[^<>]*>|&(?:amp|lt|gt);|.", re.DOTALL)
+
+
+def clip_mrkdwn(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with "…", never inside an entity or a link.
+
+    A ``<url|label>`` that does not fit whole is replaced by as much of its label as
+    fits (plain text, still escaped), so the message keeps reading and never carries
+    half a URL that Slack would refuse or mis-render.
+    """
+    if len(text) <= limit:
+        return text
+    return _fit(text, limit - 1) + "…"
+
+
+def _fit(text: str, room: int) -> str:
+    out: list[str] = []
+    used = 0
+    for match in _ATOM.finditer(text):
+        atom = match.group()
+        if used + len(atom) <= room:
+            out.append(atom)
+            used += len(atom)
+            continue
+        if atom.startswith("<") and len(atom) > 1:
+            label = atom[1:-1].rpartition("|")[2] if "|" in atom else ""
+            out.append(_fit(label, room - used))
+        break
+    return "".join(out)
+
+
+def text_size(value: Any) -> int:
+    """Characters of every ``text`` string in a block tree: what Slack's total counts."""
+    if isinstance(value, dict):
+        return sum(
+            len(item) if key == "text" and isinstance(item, str) else text_size(item)
+            for key, item in value.items()
+        )
+    if isinstance(value, list):
+        return sum(text_size(item) for item in value)
+    return 0
+
+
 def topic_line(topic: Topic, lang: Language = "ja") -> str:
     """``[tag] <url|title> — presenter · 👍 n``."""
     late = t(lang, "late_addition") if topic.late else ""
@@ -58,7 +109,9 @@ def topic_line(topic: Topic, lang: Language = "ja") -> str:
 
 
 def section(mrkdwn: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(mrkdwn, SECTION_TEXT_MAX)}}
+    """A mrkdwn section, clipped to Slack's 3,000 characters without breaking markup."""
+    text = clip_mrkdwn(mrkdwn, SECTION_TEXT_MAX)
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
 def agenda_blocks(
@@ -103,18 +156,31 @@ def agenda_blocks(
     if not topics:
         blocks.append(section(escape(t(lang, "no_topics"))))
         return blocks + tail
+    key = "more_in_notion" if notion_url else "more_topics"
+
+    def fold(hidden: int) -> Block:
+        text = t(lang, key, count=hidden)
+        return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+    # Topics go in while both the 50 blocks and the total text allow, keeping room
+    # for the fold line; the first topic that does not fit folds it and the rest.
+    fixed = text_size(blocks) + text_size(tail) + text_size(fold(len(topics)))
     room = MAX_BLOCKS - len(blocks) - len(tail)
-    shown = topics if len(topics) <= room else topics[: room - 1]
-    blocks += [section(topic_line(topic, lang)) for topic in shown]
+    sections = [section(topic_line(topic, lang)) for topic in topics]
+    shown: list[Block] = []
+    used = fixed
+    for index, item in enumerate(sections):
+        last = index == len(sections) - 1
+        slots = room - len(shown) - (0 if last else 1)
+        size = text_size(item)
+        if slots < 1 or used + size > TOTAL_TEXT_BUDGET:
+            break
+        shown.append(item)
+        used += size
+    blocks += shown
     hidden = len(topics) - len(shown)
     if hidden:
-        key = "more_in_notion" if notion_url else "more_topics"
-        blocks.append(
-            {
-                "type": "context",
-                "elements": [{"type": "mrkdwn", "text": t(lang, key, count=hidden)}],
-            }
-        )
+        blocks.append(fold(hidden))
     return blocks + tail
 
 

@@ -11,7 +11,17 @@ from bot.core.i18n import Language, t
 from bot.core.markup import segments
 from bot.core.model import Note, Topic, TopicStatus
 from bot.slack import ids
-from bot.slack.blocks import SECTION_TEXT_MAX, escape, link, note_mrkdwn, section
+from bot.slack.blocks import (
+    MAX_BLOCKS,
+    SECTION_TEXT_MAX,
+    TOTAL_TEXT_BUDGET,
+    clip_mrkdwn,
+    escape,
+    link,
+    note_mrkdwn,
+    section,
+    text_size,
+)
 
 Block = dict[str, Any]
 View = dict[str, Any]
@@ -106,7 +116,7 @@ def confirmation(
 
 def _code_block(text: str) -> str:
     body = escape(text.replace("```", "`\u200b``"))
-    return f"```{body[: SECTION_TEXT_MAX - 8]}```"
+    return f"```{clip_mrkdwn(body, SECTION_TEXT_MAX - 8)}```"
 
 
 def _echo_sections(heading: str, text: str) -> list[Block]:
@@ -138,7 +148,23 @@ def rejection(problems: list[str], text: str, lang: Language) -> tuple[str, list
         section(f"{t(lang, 'example_header')}\n{_code_block(EXAMPLE_TEXT)}"),
     ]
     if text.strip():
-        blocks += _echo_sections(t(lang, "your_text"), text)
+        echo = _echo_sections(t(lang, "your_text"), text)
+        # The reply must stay within 50 blocks and Slack's total text, or the member
+        # would see nothing at all; what does not fit is said, with its size.
+        note = _context(t(lang, "echo_cut", count=len(text)))
+        used = text_size(blocks) + text_size(note)
+        kept: list[Block] = []
+        for item in echo:
+            if len(blocks) + len(kept) + 2 > MAX_BLOCKS or used + text_size(item) > (
+                TOTAL_TEXT_BUDGET
+            ):
+                break
+            kept.append(item)
+            used += text_size(item)
+        blocks += kept
+        if len(kept) < len(echo):
+            shown = sum(len(item["text"]["text"]) for item in kept)
+            blocks.append(_context(t(lang, "echo_cut", count=max(0, len(text) - shown))))
     fallback = t(lang, "rejected_header") + " " + " / ".join(problems)
     return fallback[:3000], blocks
 
@@ -158,15 +184,7 @@ def list_blocks(topics: list[Topic], lang: Language, meeting: dt.date) -> tuple[
         if topic.status == TopicStatus.WITHDRAWN:
             blocks.append(section(f"~{topic_summary(topic)}~  {t(lang, 'card_withdrawn')}"))
             continue
-        blocks.append(
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": f"{topic_summary(topic)}  · 👍 {topic.votes}",
-                },
-            }
-        )
+        blocks.append(section(f"{topic_summary(topic)}  · 👍 {topic.votes}"))
         blocks.append(
             {
                 "type": "actions",

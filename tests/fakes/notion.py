@@ -35,6 +35,20 @@ MAX_TEXT_CONTENT = 2000
 MAX_LINK_URL = 2000
 MAX_EQUATION = 1000
 MAX_PAGE_SIZE = 100
+# "the maximum size of payload is 1000 block elements and 500KB overall" (request
+# limits); read as 500,000 bytes of JSON so the fake is never more lenient than Notion.
+MAX_BODY_BYTES = 500_000
+# Free workspaces with more than one member: 1,000 lifetime blocks, then (after a
+# three-day grace the fake treats as over) requests that create blocks fail. Notion's
+# page (reference/workspace-block-limits) does not show the error body in what we
+# could read; this shape is an assumption the publisher matches loosely.
+FREE_BLOCK_LIMIT = 1000
+BLOCK_LIMIT_STATUS = 403
+BLOCK_LIMIT_CODE = "restricted_resource"
+BLOCK_LIMIT_MESSAGE = (
+    "This workspace has reached its block limit on the Free plan. "
+    "Upgrade the workspace to create more blocks."
+)
 
 STATUS_CODES: dict[int, str] = {
     400: "validation_error",
@@ -43,6 +57,7 @@ STATUS_CODES: dict[int, str] = {
     404: "object_not_found",
     409: "conflict_error",
     429: "rate_limited",
+    529: "service_overload",
     500: "internal_server_error",
     502: "bad_gateway",
     503: "service_unavailable",
@@ -53,6 +68,7 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "unauthorized": "API token is invalid.",
     "restricted_resource": "Insufficient permissions for this endpoint.",
     "rate_limited": "You have been rate limited. Please try again in a few minutes.",
+    "service_overload": "Notion is temporarily overloaded. Please try again later.",
     "conflict_error": "Conflict occurred while saving. Please try again.",
     "internal_server_error": "Unexpected error occurred.",
     "bad_gateway": "Bad gateway.",
@@ -133,6 +149,15 @@ DEFAULT_ANNOTATIONS: JSONDict = {
 }
 
 _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+# Links in rich text: Notion refuses other schemes ("Invalid URL for link").
+_LINK_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+
+def utf16_len(text: str) -> int:
+    """Length as Notion counts it: UTF-16 code units (an emoji outside the BMP is 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
 
 
@@ -264,6 +289,8 @@ class FakeNotion(FakeHttpServer):
         self._fail_until_fault: _Fault | None = None
         self._delay = 0.0
         self._delay_left: int | None = None
+        self.block_limit: int | None = None  # see set_block_limit
+        self.blocks_created = 0
 
         self.bot_user_id = str(uuid.uuid4())
         self.users[self.bot_user_id] = {
@@ -490,6 +517,19 @@ class FakeNotion(FakeHttpServer):
                 )
             )
 
+    def set_block_limit(self, limit: int | None = FREE_BLOCK_LIMIT) -> None:
+        """Act as a Free workspace with several members whose grace period is over:
+        once ``limit`` blocks were created in all (``blocks_created``), any request that
+        would create more fails; reads, edits and deletes still work. None lifts it."""
+        with self._lock:
+            self.block_limit = limit
+
+    def _check_block_quota(self, new_blocks: int) -> None:
+        if self.block_limit is None or new_blocks == 0:
+            return
+        if self.blocks_created >= self.block_limit:
+            raise NotionError(BLOCK_LIMIT_STATUS, BLOCK_LIMIT_MESSAGE, BLOCK_LIMIT_CODE)
+
     def slow(self, seconds: float, n: int | None = None) -> None:
         """Delay the next ``n`` answers (all when None) by ``seconds``; ``slow(0)`` stops it."""
         with self._lock:
@@ -600,7 +640,7 @@ class FakeNotion(FakeHttpServer):
     def _fault_error(self, fault: _Fault) -> NotionError:
         headers: dict[str, str] = {}
         retry = fault.retry_after
-        if fault.status == 429 and retry is None:
+        if fault.status in (429, 529) and retry is None:
             retry = self._retry_after if self._retry_after is not None else 1
         if retry is not None:
             headers["Retry-After"] = retry_after_header(retry, 1.0)
@@ -643,6 +683,11 @@ class FakeNotion(FakeHttpServer):
                     code="rate_limited",
                     headers={"Retry-After": retry_after_header(self._retry_after, wait)},
                 )
+        if len(request.body or b"") > MAX_BODY_BYTES:
+            raise validation(
+                f"body failed validation: request body size should be ≤ `{MAX_BODY_BYTES}` "
+                f"bytes, instead was `{len(request.body)}`."
+            )
         if bad_json:
             raise NotionError(400, "Error parsing JSON body.", "invalid_json")
         if body is not None and not isinstance(body, dict):
@@ -769,9 +814,11 @@ class FakeNotion(FakeHttpServer):
             content = text.get("content")
             if not isinstance(content, str):
                 raise _body_error(f"{path}.text.content", "should be defined", content)
-            if len(content) > MAX_TEXT_CONTENT:
+            if utf16_len(content) > MAX_TEXT_CONTENT:
                 raise _body_error(
-                    f"{path}.text.content.length", f"should be ≤ `{MAX_TEXT_CONTENT}`", len(content)
+                    f"{path}.text.content.length",
+                    f"should be ≤ `{MAX_TEXT_CONTENT}`",
+                    utf16_len(content),
                 )
             link = text.get("link")
             href: str | None = None
@@ -779,11 +826,13 @@ class FakeNotion(FakeHttpServer):
                 url = link.get("url") if isinstance(link, dict) else None
                 if not isinstance(url, str):
                     raise _body_error(f"{path}.text.link.url", "should be defined", url)
-                if len(url) > MAX_LINK_URL:
+                if utf16_len(url) > MAX_LINK_URL:
                     raise _body_error(
-                        f"{path}.text.link.url.length", f"should be ≤ `{MAX_LINK_URL}`", len(url)
+                        f"{path}.text.link.url.length",
+                        f"should be ≤ `{MAX_LINK_URL}`",
+                        utf16_len(url),
                     )
-                if not _URL_RE.match(url):
+                if not _LINK_RE.match(url):
                     raise validation(f"Invalid URL for link: {url}")
                 href = url
             return {
@@ -932,6 +981,7 @@ class FakeNotion(FakeHttpServer):
         payload = spec[kind]
         block_id = str(uuid.uuid4())
         now = now_iso()
+        self.blocks_created += 1
         self._blocks[block_id] = {
             "object": "block",
             "id": block_id,
@@ -1029,7 +1079,9 @@ class FakeNotion(FakeHttpServer):
         if "children" not in body:
             raise _body_error("body.children", "should be defined", None)
         children = body["children"]
-        self._check_children(children, "body.children", 0, [0])
+        count = [0]
+        self._check_children(children, "body.children", 0, count)
+        self._check_block_quota(count[0])
         siblings = self._children.setdefault(block_id, [])
         index = len(siblings)
         after = body.get("after")
@@ -1185,8 +1237,11 @@ class FakeNotion(FakeHttpServer):
             values = self._default_values(source)
             values.update(self._property_values(source, properties))
         children = body.get("children")
+        count = [1]  # a page is a block too
         if children is not None:
-            self._check_children(children, "body.children", 0, [0])
+            self._check_children(children, "body.children", 0, count)
+        self._check_block_quota(count[0])
+        self.blocks_created += 1
         page_id = str(uuid.uuid4())
         page = self._insert_page(
             page_id, parent, values, icon=body.get("icon"), cover=body.get("cover")

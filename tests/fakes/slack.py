@@ -13,8 +13,11 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
+
+import yaml
 
 from tests.fakes._http import (
     Clock,
@@ -29,23 +32,30 @@ JSONDict = dict[str, Any]
 
 DEFAULT_TOKEN = "xoxb-test-token"
 
-DEFAULT_SCOPES = frozenset(
+MANIFEST = Path(__file__).resolve().parents[2] / "deploy" / "slack-manifest.yaml"
+
+
+def manifest_scopes(path: Path = MANIFEST) -> frozenset[str]:
+    """The bot scopes the app asks for at install: the only ones its token will carry."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return frozenset(data["oauth_config"]["scopes"]["bot"])
+
+
+# Exactly the manifest's scopes, so a call the installed app could not make fails here.
+DEFAULT_SCOPES = manifest_scopes()
+# Methods Slack documents as needing no scope (views with a trigger or the app's own
+# view, a permalink, token introspection).
+NO_SCOPE_METHODS = frozenset(
     {
-        "app_mentions:read",
-        "channels:history",
-        "groups:history",
-        "channels:read",
-        "chat:write",
-        "commands",
-        "groups:read",
-        "im:write",
-        "reactions:read",
-        "reactions:write",
-        "users:read",
-        "users:read.email",
-        "usergroups:read",
+        "auth.test",
+        "chat.getPermalink",
+        "views.open",
+        "views.push",
+        "views.update",
+        "views.publish",
     }
 )
+TRIGGER_LIFETIME = 3.0  # seconds a trigger_id may be used (Slack: "expires in 3 seconds")
 
 # Bot scopes that satisfy each method (any one of them is enough).
 METHOD_SCOPES: dict[str, tuple[str, ...]] = {
@@ -71,6 +81,10 @@ MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 MAX_MESSAGE_TEXT = 40_000
 MAX_MARKDOWN_TEXT = 12_000
+# Undocumented: chat.postMessage refuses blocks whose text adds up to about 12,000
+# characters (``msg_blocks_too_long``; slackapi/bolt-js#2509, #2867 — the same blocks
+# sent through a response_url were accepted, so that path does not enforce it).
+MAX_BLOCKS_TOTAL_TEXT = 12_000
 MAX_SECTION_TEXT = 3_000
 MAX_SECTION_FIELD = 2_000
 MAX_SECTION_FIELDS = 10
@@ -336,6 +350,18 @@ class BlockChecker:
             self.block(block, f"{pointer}/{i}")
 
 
+def blocks_text_size(value: Any) -> int:
+    """Characters of every ``text`` string in a block tree (Slack's cumulative count)."""
+    if isinstance(value, dict):
+        return sum(
+            len(item) if key == "text" and isinstance(item, str) else blocks_text_size(item)
+            for key, item in value.items()
+        )
+    if isinstance(value, list):
+        return sum(blocks_text_size(item) for item in value)
+    return 0
+
+
 def check_message_blocks(blocks: Any) -> list[str]:
     """Slack-style errors for a message's ``blocks`` (empty list when valid)."""
     checker = BlockChecker()
@@ -439,6 +465,9 @@ class FakeSlack(FakeHttpServer):
         self.channel_members: dict[str, list[str]] = {}
         self.bot_channels: set[str] | None = None
         self.expired_trigger_ids: set[str] = set()
+        self.token_state: str | None = None  # "token_revoked" / "account_inactive"
+        self.archived_channels: set[str] = set()
+        self._triggers: dict[str, float] = {}
         self.reaction_users_limit: int | None = None
         self.usergroups: dict[str, JSONDict] = {}
 
@@ -664,6 +693,37 @@ class FakeSlack(FakeHttpServer):
             else:
                 self._errors[method] = {"error": error, **extra}
 
+    def issue_trigger(self) -> str:
+        """A trigger_id as Slack puts in an interaction; it expires 3 s later (fake clock).
+
+        Trigger ids the fake did not issue are accepted as before (no expiry known).
+        """
+        with self._lock:
+            trigger = f"{len(self._triggers) + 1}.{self.team_id}.{int(self.clock() * 1000)}"
+            self._triggers[trigger] = self.clock()
+        return trigger
+
+    def revoke_token(self, error: str | None = "token_revoked") -> None:
+        """Every call answers ``token_revoked`` (or ``account_inactive``); None restores."""
+        with self._lock:
+            self.token_state = error
+
+    def archive_channel(self, channel: str, archived: bool = True) -> None:
+        """Posting to ``channel`` answers ``is_archived``; its info says so."""
+        with self._lock:
+            if archived:
+                self.archived_channels.add(channel)
+            else:
+                self.archived_channels.discard(channel)
+            self.channels.setdefault(channel, {})["is_archived"] = archived
+
+    def remove_bot(self, channel: str) -> None:
+        """The bot leaves ``channel``: posting there answers ``not_in_channel``."""
+        with self._lock:
+            if self.bot_channels is None:
+                self.bot_channels = set(self.channels) | set(self.channel_members)
+            self.bot_channels.discard(channel)
+
     def clear_faults(self) -> None:
         """Forget every queued failure, persistent error and rate limit."""
         with self._lock:
@@ -778,6 +838,8 @@ class FakeSlack(FakeHttpServer):
             raise SlackError("not_authed")
         if token not in self.valid_tokens:
             raise SlackError("invalid_auth")
+        if self.token_state is not None:
+            raise SlackError(self.token_state)
 
     def _persistent_error(self, method: str) -> JSONDict:
         payload: JSONDict = {"ok": False, **self._errors[method]}
@@ -787,6 +849,9 @@ class FakeSlack(FakeHttpServer):
         return payload
 
     def _check_scopes(self, method: str) -> None:
+        if method not in METHOD_SCOPES and method not in NO_SCOPE_METHODS:
+            # Unlisted means unverified: add it from Slack's method page before use.
+            raise SlackError("unknown_method", detail=f"fake knows no scopes for {method}")
         needed = METHOD_SCOPES.get(method)
         if needed and not self.scopes.intersection(needed):
             raise SlackError(
@@ -832,10 +897,14 @@ class FakeSlack(FakeHttpServer):
     def _check_in_channel(self, channel: str) -> None:
         if channel.startswith(_DM_PREFIXES):
             return
+        if channel in self.archived_channels:
+            raise SlackError("is_archived")
         if self.bot_channels is not None and channel not in self.bot_channels:
             raise SlackError("not_in_channel")
 
-    def _check_message(self, params: JSONDict, *, require_content: bool) -> None:
+    def _check_message(
+        self, params: JSONDict, *, require_content: bool, total_text: bool = True
+    ) -> None:
         text = params.get("text")
         if text is not None and not isinstance(text, str):
             text = str(text)
@@ -857,6 +926,8 @@ class FakeSlack(FakeHttpServer):
                         errors=errors,
                         response_metadata={"messages": [f"[ERROR] {e}" for e in errors]},
                     )
+                if total_text and blocks_text_size(blocks) > MAX_BLOCKS_TOTAL_TEXT:
+                    raise SlackError("msg_blocks_too_long")
         if require_content and not (text or markdown or blocks or params.get("attachments")):
             raise SlackError("no_text")
 
@@ -908,8 +979,17 @@ class FakeSlack(FakeHttpServer):
             "is_enterprise_install": False,
         }
 
+    def _dm_channel(self, channel: str) -> str:
+        """A user id (U…/W…) as ``channel`` posts to the DM with that user: Slack answers
+        with, and stores under, the ``D…`` conversation id (as conversations.open gives)."""
+        if channel.startswith(("U", "W")):
+            if channel not in self.users:
+                raise SlackError("channel_not_found")
+            return "D" + channel[1:]
+        return channel
+
     def _chat_post_message(self, params: JSONDict) -> JSONDict:
-        channel = self._channel(params)
+        channel = self._dm_channel(self._channel(params))
         self._check_in_channel(channel)
         self._check_message(params, require_content=True)
         self._throttle_channel(channel)
@@ -1066,6 +1146,9 @@ class FakeSlack(FakeHttpServer):
     def _trigger(self, params: JSONDict) -> str:
         trigger = self._require(params, "trigger_id")
         if trigger in self.expired_trigger_ids:
+            raise SlackError("expired_trigger_id")
+        issued = self._triggers.get(trigger)
+        if issued is not None and self.clock() - issued > TRIGGER_LIFETIME:
             raise SlackError("expired_trigger_id")
         return trigger
 
@@ -1286,7 +1369,7 @@ class FakeSlack(FakeHttpServer):
                 status, payload = 400, {"ok": False, "error": "invalid_payload"}
             else:
                 try:
-                    self._check_message(body, require_content=False)
+                    self._check_message(body, require_content=False, total_text=False)
                 except SlackError as exc:
                     status, payload = 400, {"ok": False, "error": exc.error, **exc.extra}
                 entry.uses += 1
