@@ -279,6 +279,14 @@ def _t(lang: Language, key: str, **values: object) -> str:
     return _TEXT[key][lang].format(**values)
 
 
+def doctor_text(lang: Language, key: str, **values: object) -> str:
+    """One of doctor's texts, so every command names a problem's fix in the same words."""
+    return _t(lang, key, **values)
+
+
+AUTH_ERRORS = _AUTH_ERRORS
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
     """One line of the report: a check's name, its outcome, what was seen and the fix."""
