@@ -191,11 +191,12 @@ def test_configuration_errors_follow_language() -> None:
 
 # Words that may appear in Japanese output: names, commands, values, placeholders.
 _ALLOWED = re.compile(
-    r"https?://\S+|`[^`]*`|\b[A-Z][A-Z0-9_]{2,}\b|--?[a-z][a-z-]*|[a-z0-9_.+-]*[./:@#+_][\w./:@#+-]*"
+    r"https?://\S+|`[^`]*`|\{[^}]*\}|\b[A-Z][A-Z0-9_]{2,}\b|--?[a-z][a-z-]*|[a-z0-9_.+-]*[./:@#+_][\w./:@#+-]*"
     r"|\b(?:studybot|xoxb|xapp|Slack|Notion|Socket Mode|HTTP|OAuth|Permissions|Bot User|Token|"
     r"IANA|crontab|Asia|Tokyo|PATH|USER|HOST|DB|ID|true|false|text|json|md|csv|mon|tue|wed|thu|"
     r"fri|sat|sun|scopes|Reinstall to Workspace|Bot Token Scopes|Capabilities|Connections|NTP|"
-    r"Internal Integration Secret|Markdown|Python|YAML|URL|Docker|bot|title|date|pvs|v|h|m|s)\b"
+    r"Internal Integration Secret|Markdown|Python|YAML|URL|Docker|bot|title|date|pvs|v|h|m|s|"
+    r"demo|preview|manifest|run|publish|remind|votes|reconcile|doctor|import|export)\b"
 )
 
 

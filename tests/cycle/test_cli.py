@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.core.model import Presenter
 from bot.core.weeks import upcoming_meeting
 from bot.settings import load_settings
@@ -81,6 +83,7 @@ def test_publish_twice_then_reconcile_and_remind(tmp_path: Path) -> None:
         first = _cli(env, tmp_path, "publish")
         assert first.returncode == 0, first.stderr
         assert "アジェンダを公開しました（トピック 3 件）" in first.stdout
+        assert "As you gave client" not in first.stderr  # Bolt's noise, silenced (#19.5)
         second = _cli(env, tmp_path, "publish")
         assert second.returncode == 0, second.stderr
         agendas = [m for m in slack.messages[CHANNEL] if m.get("metadata")]
@@ -184,3 +187,40 @@ def test_version(tmp_path: Path) -> None:
     proc = _cli(dict(os.environ), tmp_path, "--version")
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"studybot {version('studybot')}"
+
+
+# ---------------------------------------------------------------- one language (#19.5)
+HELP_COMMANDS = (
+    [], ["demo"], ["preview"], ["manifest"], ["run"], ["publish"], ["remind"], ["votes"],
+    ["votes", "reconcile"], ["doctor"], ["import"], ["export"],
+)  # fmt: skip
+
+
+def test_help_and_errors_are_japanese_throughout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import main
+    from tests.test_settings import english_sentences
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LANGUAGE", "ja")
+    for command in HELP_COMMANDS:
+        with pytest.raises(SystemExit) as stopped:
+            main([*command, "--help"])
+        assert stopped.value.code == 0
+        shown = capsys.readouterr().out
+        assert "使い方: studybot" in shown and "オプション" in shown, command
+        for line in shown.splitlines():
+            assert english_sentences(line) == [], (command, line)
+    for argv in (["publish", "--date", "soon"], ["nope"], ["preview", "--format", "pdf"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        for line in capsys.readouterr().err.splitlines():
+            assert english_sentences(line) == [], (argv, line)
+    monkeypatch.setenv("MEETING_TIME", "25:00")
+    monkeypatch.setenv("TIMEZONE", "Mars/Base")
+    assert main(["preview"]) == 2
+    shown = capsys.readouterr().err
+    assert shown.startswith("studybot: 設定に問題があります")
+    for line in shown.splitlines():
+        assert english_sentences(line) == [], line
