@@ -6,16 +6,17 @@ import argparse
 import datetime as dt
 import json
 import logging
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from bot.archive.cli import add_commands, run_export, run_import
 from bot.core.agenda import agenda_order, compile_agenda, render_markdown
-from bot.core.i18n import t
-from bot.settings import ConfigError, Settings, load_settings
-from bot.store.db import DatabaseError
+from bot.core.i18n import Language, t
+from bot.failures import EXIT_CONFIG, EXIT_FAILED, explain
+from bot.settings import ConfigError, Settings, language_hint, load_settings
 
 if TYPE_CHECKING:
     from bot.core.weeks import Cycle
@@ -23,29 +24,118 @@ if TYPE_CHECKING:
     from bot.wiring import Runtime
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="studybot", description="Slack bot for a weekly ML study group (勉強会)."
+class _Parsers:
+    """argparse in the run's language: its titles, help lines and errors."""
+
+    def __init__(self, lang: Language) -> None:
+        self.lang = lang
+
+    def make(self) -> argparse.ArgumentParser:
+        lang = self.lang
+
+        class Formatter(argparse.HelpFormatter):
+            def add_usage(
+                self,
+                usage: str | None,
+                actions: Iterable[argparse.Action],
+                groups: Iterable[argparse._MutuallyExclusiveGroup],
+                prefix: str | None = None,
+            ) -> None:
+                shown = t(lang, "cli_usage") if prefix is None else prefix
+                super().add_usage(usage, actions, groups, shown)
+
+        class Parser(argparse.ArgumentParser):
+            def __init__(self, **kwargs: Any) -> None:
+                kwargs.setdefault("add_help", False)
+                kwargs["formatter_class"] = Formatter
+                super().__init__(**kwargs)
+                self._positionals.title = t(lang, "cli_positionals")
+                self._optionals.title = t(lang, "cli_options")
+                self.add_argument(
+                    "-h", "--help", action="help", default=argparse.SUPPRESS,
+                    help=t(lang, "cli_h_help"),
+                )  # fmt: skip
+
+            def error(self, message: str) -> NoReturn:
+                self.print_usage(sys.stderr)
+                text = t(
+                    lang, "cli_error", prog=self.prog, message=_argparse_message(message, lang)
+                )
+                self.exit(2, text + "\n")
+
+        return _build(Parser(prog="studybot", description=t(lang, "cli_description")), lang)
+
+
+def _argparse_message(message: str, lang: Language) -> str:
+    """argparse's own English errors, in the run's language."""
+    patterns = (
+        (r"the following arguments are required: (.*)", "cli_err_required"),
+        (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", "cli_err_choice"),
+        (r"unrecognized arguments: (.*)", "cli_err_unrecognized"),
+        (r"argument (\S+): expected one argument", "cli_err_expected_one"),
+        (r"argument (\S+): (.*)", "cli_err_argument"),
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="compile a sample week's agenda offline (no accounts)")
-    demo.add_argument("--out", default="demo-output", help="directory for the output files")
-    preview = sub.add_parser("preview", help="show the coming agenda as it stands (read only)")
-    preview.add_argument("--date", type=dt.date.fromisoformat, help="meeting date YYYY-MM-DD")
-    preview.add_argument("--format", choices=("md", "json"), default="md")
-    manifest = sub.add_parser("manifest", help="print the Slack app manifest (YAML)")
-    manifest.add_argument("--http", metavar="URL", help="HTTP mode: public base URL of the bot")
-    sub.add_parser("run", help="run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
-    publish = sub.add_parser("publish", help="publish (or update) a meeting's agenda now")
-    publish.add_argument("--date", type=dt.date.fromisoformat, help="meeting date YYYY-MM-DD")
-    sub.add_parser("remind", help="send the reminder for the coming meeting now")
-    votes = sub.add_parser("votes", help="vote maintenance")
-    votes_sub = votes.add_subparsers(dest="votes_command", required=True)
-    reconcile = votes_sub.add_parser("reconcile", help="rebuild tallies from Slack reactions")
-    reconcile.add_argument("--date", type=dt.date.fromisoformat, help="meeting date YYYY-MM-DD")
-    sub.add_parser("doctor", help="check the configuration, Slack, Notion, database and clock")
-    add_commands(sub)
+    for pattern, key in patterns:
+        match = re.fullmatch(pattern, message)
+        if match:
+            return t(lang, key, **{f"a{i}": g for i, g in enumerate(match.groups(), 1)})
+    return message
+
+
+def _date_type(lang: Language) -> Callable[[str], dt.date]:
+    def parse(text: str) -> dt.date:
+        try:
+            return dt.date.fromisoformat(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(t(lang, "cli_bad_date", value=text[:20])) from None
+
+    return parse
+
+
+def _build(parser: argparse.ArgumentParser, lang: Language) -> argparse.ArgumentParser:
+    def h(key: str) -> str:
+        return t(lang, key)
+
+    date = _date_type(lang)
+    parser.add_argument("--version", action="version", version=f"studybot {version()}",
+                        help=h("cli_h_version"))  # fmt: skip
+    parser.add_argument("--debug", action="store_true", help=h("cli_h_debug"))
+    sub = parser.add_subparsers(dest="command", required=True, title=h("cli_commands"))
+    demo = sub.add_parser("demo", help=h("cli_h_demo"), description=h("cli_h_demo"))
+    demo.add_argument("--out", default="demo-output", help=h("cli_h_out"))
+    preview = sub.add_parser("preview", help=h("cli_h_preview"), description=h("cli_h_preview"))
+    preview.add_argument("--date", type=date, help=h("cli_h_date"))
+    preview.add_argument("--format", choices=("md", "json"), default="md", help=h("cli_h_format"))
+    manifest = sub.add_parser("manifest", help=h("cli_h_manifest"), description=h("cli_h_manifest"))
+    manifest.add_argument("--http", metavar="URL", help=h("cli_h_http"))
+    sub.add_parser("run", help=h("cli_h_run"), description=h("cli_h_run"))
+    publish = sub.add_parser("publish", help=h("cli_h_publish"), description=h("cli_h_publish"))
+    publish.add_argument("--date", type=date, help=h("cli_h_date"))
+    sub.add_parser("remind", help=h("cli_h_remind"), description=h("cli_h_remind"))
+    votes = sub.add_parser("votes", help=h("cli_h_votes"), description=h("cli_h_votes"))
+    votes_sub = votes.add_subparsers(dest="votes_command", required=True, title=h("cli_commands"))
+    reconcile = votes_sub.add_parser(
+        "reconcile", help=h("cli_h_reconcile"), description=h("cli_h_reconcile")
+    )
+    reconcile.add_argument("--date", type=date, help=h("cli_h_date"))
+    sub.add_parser("doctor", help=h("cli_h_doctor"), description=h("cli_h_doctor"))
+    add_commands(sub, lang=lang, date_type=date)
     return parser
+
+
+def _parser(lang: Language = "en") -> argparse.ArgumentParser:
+    return _Parsers(lang).make()
+
+
+def version() -> str:
+    """The installed package's version (pyproject.toml)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("studybot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
 
 
 def _settings() -> Settings:
@@ -73,7 +163,23 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     print(t(lang, "demo_written"), file=sys.stderr)
     for path in result.files:
         print(f"  {path}", file=sys.stderr)
+    print(t(lang, "demo_throwaway"), file=sys.stderr)
     return 0
+
+
+def _not_a_meeting_day(settings: Settings, date: dt.date | None) -> bool:
+    """Print why ``date`` cannot be a meeting (with the days that can) and say so."""
+    from bot.core.weeks import WEEKDAYS, upcoming_meeting
+
+    cycle = settings.cycle()
+    if date is None or date.weekday() == cycle.meeting_weekday:
+        return False
+    first = upcoming_meeting(dt.datetime.now(dt.UTC), cycle)
+    dates = ", ".join((first + dt.timedelta(weeks=n)).isoformat() for n in range(3))
+    weekday = WEEKDAYS[cycle.meeting_weekday]
+    text = t(settings.language, "cli_not_meeting_day", date=date, weekday=weekday, dates=dates)
+    print(f"studybot: {text}", file=sys.stderr)
+    return True
 
 
 def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
@@ -83,6 +189,8 @@ def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
     from bot.services.cycle import SkipRegistry
     from bot.store import Repository, open_database
 
+    if _not_a_meeting_day(settings, args.date):
+        return EXIT_CONFIG
     database = open_database(settings.database_url)
     try:
         repo = Repository(database)
@@ -142,17 +250,31 @@ def _skip_reason(settings: Settings, repo: Repository, cycle: Cycle, date: dt.da
 def cmd_manifest(settings: Settings, args: argparse.Namespace) -> int:
     from bot.slack.manifest import manifest_yaml
 
+    problem = _manifest_url_problem(args.http, settings.language)
+    if problem:
+        print(f"studybot: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
     print(manifest_yaml(args.http), end="")
     return 0
 
 
+def _manifest_url_problem(url: str | None, lang: Language) -> str | None:
+    """Slack only accepts https request URLs; the path is ours to add."""
+    if url is None:
+        return None
+    text = url.strip()
+    if not text:
+        return t(lang, "manifest_http_empty")
+    if not re.fullmatch(r"https://[^/\s?#]+\.[^/\s?#]+(/[^\s?#]*)?", text):
+        return t(lang, "manifest_http_bad", value=text[:80])
+    if text.rstrip("/").endswith("/slack/events"):
+        return t(lang, "manifest_http_events", base=text.rstrip("/").removesuffix("/slack/events"))
+    return None
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    problems = settings.problems_for_run()
-    if problems:
-        print("studybot: configuration problems:", file=sys.stderr)
-        for line in problems:
-            print(f"  {line}", file=sys.stderr)
-        return 2
+    if _print_problems(settings, settings.problems_for_run()):
+        return EXIT_CONFIG
     from bot.run import run
 
     return run(settings)
@@ -164,20 +286,43 @@ def cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
     return run_doctor(settings)
 
 
+def _print_problems(settings: Settings, problems: list[str]) -> bool:
+    if problems:
+        print(t(settings.language, "cfg_header"), file=sys.stderr)
+        for line in problems:
+            print(f"  {line}", file=sys.stderr)
+    return bool(problems)
+
+
 def _runtime(settings: Settings) -> Runtime | None:
     """The wired bot for one CLI step, or None after printing what configuration is missing."""
     problems = [p for p in settings.problems_for_run() if not p.startswith("SLACK_SIGNING_SECRET")]
-    if problems:
-        print("studybot: configuration problems:", file=sys.stderr)
-        for line in problems:
-            print(f"  {line}", file=sys.stderr)
+    if _print_problems(settings, problems):
         return None
+    _preflight(settings)
     from bot.wiring import build_runtime
 
     return build_runtime(settings)
 
 
+def _preflight(settings: Settings) -> None:
+    """One auth.test, without retries, before any work: a wrong or revoked token or an
+    unreachable Slack fails in a second and by name, not after every call's retries."""
+    from slack_sdk import WebClient
+
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    base = (
+        settings.slack_api_url
+        if settings.slack_api_url.endswith("/")
+        else settings.slack_api_url + "/"
+    )
+    client = WebClient(token=token, base_url=base, timeout=10, retry_handlers=[])
+    client.auth_test()
+
+
 def cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
+    if _not_a_meeting_day(settings, args.date):
+        return EXIT_CONFIG
     runtime = _runtime(settings)
     if runtime is None:
         return 2
@@ -241,6 +386,8 @@ def cmd_votes(settings: Settings, args: argparse.Namespace) -> int:
     from bot.core.weeks import upcoming_meeting
     from bot.slack.reactions import SlackReactions
 
+    if _not_a_meeting_day(settings, args.date):
+        return EXIT_CONFIG
     runtime = _runtime(settings)
     if runtime is None:
         return 2
@@ -271,17 +418,51 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    """Run one command; exit 0 done, 1 failed, 2 configuration (README)."""
+    lang = language_hint()
+    args = _parser(lang).parse_args(argv)
     try:
         settings = _settings()
     except ConfigError as error:
-        print("studybot: configuration problems:", file=sys.stderr)
+        print(t(error.lang, "cfg_header"), file=sys.stderr)
         for line in error.lines:
             print(f"  {line}", file=sys.stderr)
-        return 2
-    from bot.logs import setup_logging
+        return EXIT_CONFIG
+    from bot.logs import redact, setup_logging
 
-    secrets = [
+    secrets = _secrets(settings)
+    # The demo and read-only commands talk to a person: their progress lines are enough.
+    quiet = args.command in ("demo", "preview", "manifest", "export", "import", "doctor")
+    setup_logging(
+        settings.log_format,
+        secrets,
+        logging.WARNING if quiet else logging.INFO,
+        # A person reads one line per problem; the bot's own log keeps its stack traces.
+        tracebacks=args.debug or args.command == "run",
+    )
+    try:
+        return COMMANDS[args.command](settings, args)
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+    except Exception as error:
+        if args.debug:
+            import traceback
+
+            traceback.print_exc()
+        failure = explain(
+            error,
+            settings.language,
+            slack_url=settings.slack_api_url,
+            notion_url=settings.notion_api_url,
+            channel=settings.study_channel or "",
+        )
+        for line in failure.lines(settings.language):
+            print(redact(line, secrets), file=sys.stderr)
+        return failure.code
+
+
+def _secrets(settings: Settings) -> list[str]:
+    return [
         value.get_secret_value()
         for value in (
             settings.slack_bot_token,
@@ -291,14 +472,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if value is not None
     ]
-    # The demo and read-only commands talk to a person: their progress lines are enough.
-    quiet = args.command in ("demo", "preview", "manifest", "export", "import", "doctor")
-    setup_logging(settings.log_format, secrets, logging.WARNING if quiet else logging.INFO)
-    try:
-        return COMMANDS[args.command](settings, args)
-    except DatabaseError as error:
-        print(f"studybot: DATABASE_URL: {error}", file=sys.stderr)
-        return 2
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from urllib.parse import quote
 import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.web import SlackResponse
 
 from bot.core.weeks import assign_meeting
@@ -67,6 +68,15 @@ _TEXT: dict[str, dict[Language, str]] = {
         "ja": "トークンが使えないため確認しません",
         "en": "not checked: the token does not work",
     },
+    "skip_bad_token": {
+        "ja": "SLACK_BOT_TOKEN の形式が違うため確認しません（上の設定の行を直してください）",
+        "en": "not checked: SLACK_BOT_TOKEN is not a bot token (see the configuration line above)",
+    },
+    "skip_unreachable": {
+        "ja": "Slack に接続できないため確認しません",
+        "en": "not checked: Slack cannot be reached",
+    },
+    "fix_label": {"ja": "対処", "en": "fix"},
     "skip_no_channel": {
         "ja": "STUDY_CHANNEL が未設定のため確認しません",
         "en": "not checked: STUDY_CHANNEL is not set",
@@ -279,6 +289,14 @@ def _t(lang: Language, key: str, **values: object) -> str:
     return _TEXT[key][lang].format(**values)
 
 
+def doctor_text(lang: Language, key: str, **values: object) -> str:
+    """One of doctor's texts, so every command names a problem's fix in the same words."""
+    return _t(lang, key, **values)
+
+
+AUTH_ERRORS = _AUTH_ERRORS
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
     """One line of the report: a check's name, its outcome, what was seen and the fix."""
@@ -288,6 +306,7 @@ class Check:
     detail: str = ""
     fix: str = ""
     skipped: bool = False
+    lang: Language = "en"
 
     def line(self) -> str:
         mark = "-" if self.skipped else "✓" if self.ok else "✗"
@@ -295,7 +314,7 @@ class Check:
         if self.detail:
             text += f": {self.detail}"
         if not self.ok and self.fix:
-            text += f" — fix: {self.fix}"
+            text += f" — {_t(self.lang, 'fix_label')}: {self.fix}"
         return text
 
 
@@ -325,11 +344,12 @@ class _Doctor:
         self.secrets = _secrets(settings)
         self.server_date: dt.datetime | None = None
         self.local_at_response: dt.datetime | None = None
+        self.slack_unreachable = False
 
     def _check(
         self, key: str, ok: bool, detail: str = "", fix: str = "", *, skipped: bool = False
     ) -> Check:
-        return Check(_t(self.lang, key), ok, detail, fix, skipped)
+        return Check(_t(self.lang, key), ok, detail, fix, skipped, self.lang)
 
     def _skip(self, key: str, reason: str) -> Check:
         return self._check(key, True, _t(self.lang, reason), skipped=True)
@@ -356,14 +376,22 @@ class _Doctor:
             for key in ("slack_auth", "slack_scopes", "slack_channel"):
                 yield self._skip(key, "skip_no_token")
             return
+        if not self.settings.bot_token_well_formed:
+            # The configuration line already says what is wrong; a call would only fail.
+            for key in ("slack_auth", "slack_scopes", "slack_channel"):
+                yield self._skip(key, "skip_bad_token")
+            return
         client = make_client(
             token.get_secret_value(), self.settings.slack_api_url, timeout=int(self.timeout)
         )
+        # One attempt per check: a refused connection is reported at once, not after backoff.
+        client.retry_handlers = [RateLimitErrorRetryHandler(max_retry_count=2)]
         auth, check = self._auth_test(client)
         yield check
         if auth is None:
-            yield self._skip("slack_scopes", "skip_no_auth")
-            yield self._skip("slack_channel", "skip_no_auth")
+            reason = "skip_unreachable" if self.slack_unreachable else "skip_no_auth"
+            yield self._skip("slack_scopes", reason)
+            yield self._skip("slack_channel", reason)
             return
         yield self._scopes(auth)
         bot = str(auth.get("user") or "studybot")
@@ -384,6 +412,7 @@ class _Doctor:
             )
             return None, self._check("slack_auth", False, code, fix)
         except (SlackClientError, OSError):
+            self.slack_unreachable = True
             detail = _t(self.lang, "unreachable", url=self.settings.slack_api_url)
             return None, self._check(
                 "slack_auth", False, detail, _t(self.lang, "slack_unreachable_fix")
@@ -479,7 +508,8 @@ class _Doctor:
     def _notion_failure(self, key: str, status: int, body: Mapping[str, Any], kind: str) -> Check:
         code = str(body.get("code") or f"HTTP {status}")
         message = str(body.get("message") or "")[:200]
-        detail = f"{code}: {message}" if message else code
+        # Notion explains in English only: a Japanese report keeps its code, and the fix.
+        detail = f"{code}: {message}" if message and self.lang == "en" else code
         if code == "unauthorized":
             fix = _t(self.lang, "notion_auth_fix")
         elif code == "object_not_found":

@@ -7,6 +7,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterable
+from typing import Any
 
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 # C0/C1 controls, DEL and Unicode line breaks: each could end a line or drive a terminal.
@@ -37,10 +38,19 @@ def _cap(text: str, limit: int, *, keep_end: bool = False) -> str:
 
 
 class _Formatter(logging.Formatter):
-    def __init__(self, json_lines: bool, secrets: tuple[str, ...]) -> None:
+    def __init__(self, json_lines: bool, secrets: tuple[str, ...], tracebacks: bool = True) -> None:
         super().__init__()
         self.json_lines = json_lines
         self.secrets = secrets
+        self.tracebacks = tracebacks
+
+    def formatException(self, ei: Any) -> str:
+        if self.tracebacks:
+            return super().formatException(ei)
+        # Without --debug a person gets the exception's one line, not its stack.
+        error = ei[1]
+        first = str(error).strip().splitlines()
+        return f"  {type(error).__name__}: {first[0][:200] if first else ''}"
 
     def format(self, record: logging.LogRecord) -> str:
         context = {k: v for k, v in vars(record).items() if k not in _STANDARD}
@@ -72,14 +82,31 @@ class _Formatter(logging.Formatter):
         return _cap(redact(value, self.secrets), MAX_LINE) if isinstance(value, str) else value
 
 
+# Library loggers that narrate at INFO/WARNING what we report ourselves, in our words:
+# Bolt warns that we pass client= as well as token= (on purpose: STYLE.md 5), APScheduler
+# announces every job it adds, and slack_sdk logs each failed attempt before raising.
+_QUIET = {
+    "alembic": logging.WARNING,
+    "apscheduler": logging.WARNING,
+    "slack_bolt": logging.ERROR,
+    "slack_sdk": logging.CRITICAL,
+    "httpx": logging.WARNING,
+    "notion_client": logging.WARNING,
+}
+
+
 def setup_logging(
-    fmt: str = "text", secrets: Iterable[str] = (), level: int = logging.INFO
+    fmt: str = "text",
+    secrets: Iterable[str] = (),
+    level: int = logging.INFO,
+    *,
+    tracebacks: bool = True,
 ) -> None:
     """Route every log line through the redacting formatter on stderr."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_Formatter(fmt == "json", tuple(s for s in secrets if s)))
+    handler.setFormatter(_Formatter(fmt == "json", tuple(s for s in secrets if s), tracebacks))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # Alembic narrates its plugin set-up at INFO on every start; only problems matter.
-    logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
+    for name, quiet in _QUIET.items():
+        logging.getLogger(name).setLevel(max(level, quiet))

@@ -5,19 +5,45 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
 
+from bot.core.i18n import t
 from bot.jobs import Jobs
 from bot.settings import Settings
 from bot.slack.app import HttpServer
 from bot.slack.client import make_client
-from bot.wiring import build_runtime, safe_lookup
+from bot.store.db import DatabaseError, write_problem
+from bot.wiring import Runtime, build_runtime, safe_lookup
 
 log = logging.getLogger(__name__)
 
 
+def health_check(runtime: Runtime) -> Callable[[], bool]:
+    """/healthz: the store answers reads *and* takes a write; every topic and vote needs one."""
+
+    def check() -> bool:
+        return runtime.healthy() and write_problem(runtime.database) is None
+
+    return check
+
+
+def log_schedule(jobs: Jobs) -> None:
+    """When each job runs next, so the log answers "when is the next reminder?"."""
+    for job in jobs.scheduler.get_jobs():
+        when = job.next_run_time
+        log.info(
+            "job_scheduled", extra={"job": job.id, "next_run": when.isoformat() if when else None}
+        )
+
+
 def run(settings: Settings) -> int:
     runtime = build_runtime(settings, lookup=safe_lookup)
+    problem = write_problem(runtime.database)
+    if problem is not None:
+        runtime.close()
+        raise DatabaseError(t(settings.language, "db_read_only", detail=problem))
+    healthy = health_check(runtime)
     jobs = Jobs(
         runtime.cycle,
         runtime.repo,
@@ -38,6 +64,7 @@ def run(settings: Settings) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     jobs.start()
+    log_schedule(jobs)
     try:
         if settings.socket_mode and settings.slack_app_token is not None:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -49,7 +76,7 @@ def run(settings: Settings) -> int:
             handler.connect()  # type: ignore[no-untyped-call]
             # Health only, for the container's own check: loopback is enough.
             health = HttpServer(
-                runtime.app, "127.0.0.1", settings.port, runtime.healthy, accept_events=False
+                runtime.app, "127.0.0.1", settings.port, healthy, accept_events=False
             )
             health.start()
             log.info("started", extra={"mode": "socket", "health_port": health.port})
@@ -62,7 +89,7 @@ def run(settings: Settings) -> int:
                 runtime.app,
                 "0.0.0.0",
                 settings.port,
-                runtime.healthy,
+                healthy,
                 signing_secret=secret.get_secret_value() if secret is not None else None,
             )
             server.start()

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.core.weeks import Cycle, parse_weekday
+from bot.core.i18n import Language, t
+from bot.core.weeks import WEEKDAYS, Cycle, parse_weekday
 
 CommaList = Annotated[tuple[str, ...], NoDecode]
 DateList = Annotated[tuple[dt.date, ...], NoDecode]
@@ -20,27 +21,51 @@ DateList = Annotated[tuple[dt.date, ...], NoDecode]
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _DB_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg")
+# Slack conversation ids: C… public, G… private (older workspaces). A name such as
+# "general" is the usual mistake; it only fails at the first Slack call otherwise.
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
+_NOTION_ID = re.compile(
+    r"([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+)
+_LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 
 
 class ConfigError(Exception):
     """Configuration that cannot work: one line per problem, naming the variable."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], lang: Language = "ja") -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
+        self.lang = lang
+
+
+class ConfigValueError(ValueError):
+    """A bad value, as a message key: the line is rendered in the run's language."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(t("en", key, **params))
+        self.key = key
+        self.params = params
+
+    def text(self, lang: Language) -> str:
+        return t(lang, self.key, **self.params)
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    return text.strip()[:limit]
 
 
 def parse_time(text: str) -> dt.time:
     match = _TIME.match(text.strip())
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise ValueError(f"expected HH:MM between 00:00 and 23:59, got {text.strip()[:20]!r}")
+        raise ConfigValueError("cfg_time", value=_shown(text, 20))
     return dt.time(int(match.group(1)), int(match.group(2)))
 
 
 def parse_duration(text: str) -> dt.timedelta:
     match = _DURATION.match(text.strip().lower())
     if not text.strip() or not match:
-        raise ValueError("expected a duration such as 2h, 30m or 1h30m")
+        raise ConfigValueError("cfg_duration", value=_shown(text, 20))
     days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
     return dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
 
@@ -102,7 +127,7 @@ class Settings(BaseSettings):
     def _emoji_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         names = tuple(v.strip(":") for v in value)
         if not names:
-            raise ValueError("list at least one reaction name, e.g. +1")
+            raise ConfigValueError("cfg_emojis")
         return names
 
     @field_validator("skip_dates", mode="before")
@@ -113,7 +138,7 @@ class Settings(BaseSettings):
             try:
                 out.append(dt.date.fromisoformat(part))
             except ValueError:
-                raise ValueError(f"expected YYYY-MM-DD dates, got {part[:20]!r}") from None
+                raise ConfigValueError("cfg_dates", value=_shown(part, 20)) from None
         return tuple(out)
 
     @field_validator("timezone")
@@ -122,9 +147,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {value[:40]!r} (use an IANA name such as Asia/Tokyo)"
-            ) from None
+            raise ConfigValueError("cfg_zone", value=_shown(value)) from None
         return value
 
     @field_validator("meeting_time", "publish_time")
@@ -136,7 +159,12 @@ class Settings(BaseSettings):
     @field_validator("meeting_weekday")
     @classmethod
     def _weekday(cls, value: str) -> str:
-        parse_weekday(value)
+        try:
+            parse_weekday(value)
+        except ValueError:
+            raise ConfigValueError(
+                "cfg_weekday", value=_shown(value), valid=" ".join(WEEKDAYS)
+            ) from None
         return value
 
     @field_validator("reminder_grace")
@@ -160,27 +188,39 @@ class Settings(BaseSettings):
         try:
             url = make_url(value)
         except ArgumentError:
-            raise ValueError("not a database URL (e.g. sqlite:///data/studybot.db)") from None
+            raise ConfigValueError("cfg_db_url") from None
         if url.drivername not in _DB_DRIVERS:
-            raise ValueError(
-                f"unsupported database {url.drivername!r}: use sqlite:///PATH "
-                "or postgresql+psycopg://USER@HOST/DB"
-            )
+            raise ConfigValueError("cfg_db_driver", driver=_shown(url.drivername))
         return value
 
     @field_validator("slack_api_url", "notion_api_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError("expected an http(s) URL")
-        return value
+        match = re.match(r"^(https?)://([^/\s:]+|\[[^\]]*\])(:\d+)?(/|$)", value.strip())
+        if not match:
+            raise ConfigValueError("cfg_url", value=_shown(value))
+        # The token travels with every request: in clear only to this machine (tests, a proxy).
+        if match.group(1) == "http" and match.group(2).lower() not in _LOOPBACK:
+            raise ConfigValueError("cfg_url_https")
+        return value.strip()
+
+    @field_validator("notion_database_id", "notion_parent_page_id")
+    @classmethod
+    def _notion_id(cls, value: str | None) -> str | None:
+        """A pasted Notion URL (``…/Agenda-<id>?v=…&pvs=4``) becomes its id."""
+        if value is None or "/" not in value:
+            return value
+        path = re.split(r"[?#]", value.strip(), maxsplit=1)[0].lower()
+        found = _NOTION_ID.findall(path)
+        if not found:
+            raise ConfigValueError("cfg_notion_url")
+        return str(found[-1]).replace("-", "")
 
     @model_validator(mode="after")
     def _publish_before_meeting(self) -> Settings:
         if parse_time(self.publish_time) >= parse_time(self.meeting_time):
-            raise ValueError(
-                f"{self.publish_time} must be before MEETING_TIME "
-                f"({self.meeting_time}): the agenda goes out before the meeting"
+            raise ConfigValueError(
+                "cfg_publish_order", publish=self.publish_time, meeting=self.meeting_time
             )
         return self
 
@@ -217,29 +257,35 @@ class Settings(BaseSettings):
 
     def problems_for_run(self) -> list[str]:
         """What `studybot run` needs beyond what every command needs."""
+        lang = self.language
         problems: list[str] = []
+
+        def add(name: str, key: str, **params: object) -> None:
+            problems.append(f"{name}: {t(lang, key, **params)}")
+
         if self.slack_bot_token is None:
-            problems.append("SLACK_BOT_TOKEN: required to run the bot (xoxb-…)")
-        elif not self.slack_bot_token.get_secret_value().startswith("xoxb-"):
-            problems.append("SLACK_BOT_TOKEN: must be a bot token starting with xoxb-")
+            add("SLACK_BOT_TOKEN", "cfg_bot_token_missing")
+        elif not self.bot_token_well_formed:
+            add("SLACK_BOT_TOKEN", "cfg_bot_token_format")
         if not self.study_channel:
-            problems.append("STUDY_CHANNEL: required to run the bot (a channel id such as C0123…)")
+            add("STUDY_CHANNEL", "cfg_channel_missing")
+        elif not _CHANNEL_ID.match(self.study_channel):
+            add("STUDY_CHANNEL", "cfg_channel_shape", value=_shown(self.study_channel))
         if self.slack_app_token is not None:
             if not self.slack_app_token.get_secret_value().startswith("xapp-"):
-                problems.append("SLACK_APP_TOKEN: must be an app-level token starting with xapp-")
+                add("SLACK_APP_TOKEN", "cfg_app_token_format")
         elif self.slack_signing_secret is None:
-            problems.append(
-                "SLACK_SIGNING_SECRET: required in HTTP mode (set it, or set SLACK_APP_TOKEN "
-                "for Socket Mode)"
-            )
+            add("SLACK_SIGNING_SECRET", "cfg_signing_missing")
         if self.notion_token is not None and not (
             self.notion_database_id or self.notion_parent_page_id
         ):
-            problems.append(
-                "NOTION_DATABASE_ID: set it (or NOTION_PARENT_PAGE_ID) "
-                "so the agenda page has a home"
-            )
+            add("NOTION_DATABASE_ID", "cfg_notion_target")
         return problems
+
+    @property
+    def bot_token_well_formed(self) -> bool:
+        token = self.slack_bot_token
+        return token is not None and token.get_secret_value().startswith("xoxb-")
 
 
 def _jp_holiday_checker() -> Any:
@@ -265,9 +311,13 @@ def parse_reminder(value: str) -> tuple[str, dt.time] | str:
     and returned with its weekday numbers as names."""
     parts = value.split()
     if len(parts) == 2:
-        from bot.core.weeks import WEEKDAYS
-
-        return WEEKDAYS[parse_weekday(parts[0])], parse_time(parts[1])
+        try:
+            day = parse_weekday(parts[0])
+        except ValueError:
+            raise ConfigValueError(
+                "cfg_weekday", value=_shown(parts[0]), valid=" ".join(WEEKDAYS)
+            ) from None
+        return WEEKDAYS[day], parse_time(parts[1])
     if len(parts) == 5:
         from apscheduler.triggers.cron import CronTrigger
 
@@ -275,9 +325,9 @@ def parse_reminder(value: str) -> tuple[str, dt.time] | str:
         try:
             CronTrigger.from_crontab(crontab)
         except ValueError:
-            raise ValueError(f"not a valid crontab: {value[:40]!r}") from None
+            raise ConfigValueError("cfg_reminder", value=_shown(value)) from None
         return crontab
-    raise ValueError("expected 'wed 12:00' or a 5-field crontab such as '0 12 * * wed'")
+    raise ConfigValueError("cfg_reminder", value=_shown(value))
 
 
 def load_settings(
@@ -290,9 +340,46 @@ def load_settings(
             return Settings.model_validate(values)
         return Settings(_env_file=env_file)
     except ValidationError as error:
+        lang = language_hint(env, env_file)
         lines = []
         for item in error.errors(include_input=False, include_url=False):
             name = str(item["loc"][0]).upper() if item["loc"] else "PUBLISH_TIME"
-            message = str(item["msg"]).removeprefix("Value error, ")
-            lines.append(f"{name}: {message}")
-        raise ConfigError(lines) from None
+            lines.append(f"{name}: {_error_text(item, lang)}")
+        raise ConfigError(lines, lang) from None
+
+
+def _error_text(item: Any, lang: Language) -> str:
+    """pydantic's error as a line in ``lang``: ours by key, pydantic's own by type."""
+    ctx = item.get("ctx") or {}
+    cause = ctx.get("error")
+    if isinstance(cause, ConfigValueError):
+        return cause.text(lang)
+    kind = str(item.get("type", ""))
+    if kind == "int_parsing":
+        return t(lang, "cfg_int")
+    if kind == "bool_parsing":
+        return t(lang, "cfg_bool")
+    if kind == "literal_error":
+        valid = re.sub(r"[' ]|\bor\b", " ", str(ctx.get("expected", ""))).split()
+        return t(lang, "cfg_choice", valid=" ".join(v.strip(",") for v in valid))
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return t(lang, "cfg_range", low=1, high=65535)
+    return t(lang, "cfg_invalid")
+
+
+def language_hint(
+    env: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+) -> Language:
+    """LANGUAGE as far as it can be read without valid settings (for errors and --help)."""
+    import os
+
+    value: str | None = None
+    source: Mapping[str, str] = os.environ if env is None else env
+    for key, item in source.items():
+        if key.upper() == "LANGUAGE" and item.strip():
+            value = item
+    if value is None and env is None and env_file is not None and Path(env_file).is_file():
+        from dotenv import dotenv_values
+
+        value = dotenv_values(env_file).get("LANGUAGE")
+    return "en" if (value or "").strip().lower().startswith("en") else "ja"

@@ -6,7 +6,9 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -285,3 +287,130 @@ def test_card_refreshes_share_one_thread(bot: Bot) -> None:
     wait_for(lambda: len(refreshed) == 200)
     refresher.flush()
     assert sorted(refreshed) == list(range(200))
+
+
+# ---------------------------------------------------------------- operations (#19, #13)
+def _bare_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NOTION_"))}
+    env.update({"DATABASE_URL": f"sqlite:///{tmp_path}/bot.db", "LANGUAGE": "en"})
+    return env
+
+
+def test_a_corrupt_database_file_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "bot.db").write_bytes(b"this is not a database, just text " * 200)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "preview"],
+        cwd=tmp_path,
+        env=_bare_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("studybot: DATABASE_URL: cannot open the database (")
+    assert "file is not a database" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_health_needs_a_database_that_takes_writes(tmp_path: Path) -> None:
+    from bot.run import health_check
+    from bot.store.db import Database, create_db_engine, write_problem
+
+    path = tmp_path / "bot.db"
+    with FakeSlack(TOKEN) as slack:  # no call is made: wiring only
+        settings = settings_for(slack, tmp_path)
+    runtime = build_runtime(settings.model_copy(update={"database_url": f"sqlite:///{path}"}))
+    original = runtime.database
+    read_only = Database(create_db_engine(f"sqlite:///file:{path}?mode=ro&uri=true"))
+    try:
+        assert write_problem(runtime.database) is None
+        assert health_check(runtime)()
+        runtime.database = read_only
+        assert runtime.healthy()  # reads still work: the old /healthz said 200
+        assert "readonly" in (write_problem(read_only) or "")
+        assert not health_check(runtime)()
+    finally:
+        runtime.close()
+        original.dispose()
+    with sqlite3.connect(path) as conn:  # the probe left nothing behind
+        assert conn.execute("SELECT count(*) FROM alembic_version").fetchone() == (1,)
+    conn.close()
+
+
+def test_run_refuses_a_read_only_database_in_one_line(tmp_path: Path) -> None:
+    from bot.store import open_database
+
+    path = tmp_path / "bot.db"
+    open_database(f"sqlite:///{path}").dispose()
+    with FakeSlack(TOKEN) as slack:
+        env = {
+            **_bare_env(tmp_path),
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_APP_TOKEN": "xapp-1-test",
+            "SLACK_API_URL": slack.api_url,
+            "STUDY_CHANNEL": CHANNEL,
+            "DATABASE_URL": f"sqlite:///file:{path}?mode=ro&uri=true",
+        }
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "studybot: DATABASE_URL: " in proc.stderr and "readonly" in proc.stderr
+
+
+def test_run_logs_when_each_job_runs_next_and_no_library_noise(tmp_path: Path) -> None:
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with FakeSlack(TOKEN) as slack:
+        env = {
+            **_bare_env(tmp_path),
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": "run-test-signing-secret",
+            "SLACK_API_URL": slack.api_url,
+            "STUDY_CHANNEL": CHANNEL,
+            "PORT": str(port),
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+
+            def healthy() -> bool:
+                assert proc.poll() is None, proc.communicate()
+                try:
+                    return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).is_success
+                except httpx.TransportError:
+                    return False
+
+            wait_for(healthy, timeout=30)
+            proc.terminate()
+            _, stderr = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    assert proc.returncode == 0, stderr
+    scheduled = [line for line in stderr.splitlines() if "job_scheduled" in line]
+    for job in ("studybot.publish", "studybot.reminder"):
+        (line,) = [line for line in scheduled if f"job={job} " in line + " "]
+        assert re.search(r"next_run=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00", line), line
+    for noise in (
+        "As you gave client",
+        "Added job",
+        "Failed to send a request",
+        "Scheduler started",
+    ):
+        assert noise not in stderr, noise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,10 +73,10 @@ def test_each_problem_is_one_line_naming_the_variable() -> None:
 
 
 def test_run_needs_signing_secret_in_http_mode() -> None:
-    s = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "STUDY_CHANNEL": "C1"})
+    s = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "STUDY_CHANNEL": "C0STUDY001"})
     assert [p.split(":")[0] for p in s.problems_for_run()] == ["SLACK_SIGNING_SECRET"]
     socket = load_settings(
-        {"SLACK_BOT_TOKEN": "xoxb-1", "STUDY_CHANNEL": "C1", "SLACK_APP_TOKEN": "xapp-1"}
+        {"SLACK_BOT_TOKEN": "xoxb-1", "STUDY_CHANNEL": "C0STUDY001", "SLACK_APP_TOKEN": "xapp-1"}
     )
     assert socket.problems_for_run() == [] and socket.socket_mode
 
@@ -112,3 +113,100 @@ def test_empty_values_mean_unset(tmp_path: Path) -> None:
     assert s.notion_token is None and not s.notion_enabled
     assert s.slack_bot_token is None
     assert load_settings({"NOTION_TOKEN": "", "ORGANIZERS": ""}).organizers == ()
+
+
+def test_a_channel_name_is_not_a_channel_id() -> None:
+    base = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}
+    for name in ("general", "#general", "benkyokai-ml"):
+        problems = load_settings({**base, "STUDY_CHANNEL": name}).problems_for_run()
+        assert len(problems) == 1 and problems[0].startswith("STUDY_CHANNEL: ")
+        assert name in problems[0] and "C0123" in problems[0]
+    for channel in ("C0STUDY001", "G01ABCDEF2", "C08KX4QH1RM"):
+        assert load_settings({**base, "STUDY_CHANNEL": channel}).problems_for_run() == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://www.notion.so/acme/1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6?v=99887766554433221100aabbccddeeff&pvs=4",
+        "https://www.notion.so/acme/Agenda-1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6?pvs=4",
+        "https://acme.notion.site/1a2b3c4d-5e6f-47a8-b9c0-d1e2f3a4b5c6",
+        "1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6",
+    ],
+)
+def test_a_notion_url_is_reduced_to_its_id(value: str) -> None:
+    s = load_settings({"NOTION_DATABASE_ID": value, "NOTION_PARENT_PAGE_ID": value})
+    assert s.notion_database_id == "1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6"
+    assert s.notion_parent_page_id == "1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6"
+
+
+def test_a_notion_url_without_an_id_says_what_to_paste() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"NOTION_DATABASE_ID": "https://www.notion.so/acme/my-agenda"})
+    assert caught.value.lines[0].startswith("NOTION_DATABASE_ID: ")
+    assert "32" in caught.value.lines[0]
+
+
+@pytest.mark.parametrize("name", ["SLACK_API_URL", "NOTION_API_URL"])
+def test_api_urls_must_be_https_outside_this_machine(name: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({name: "http://slack-proxy.example.com/api/", "LANGUAGE": "en"})
+    (line,) = caught.value.lines
+    assert line.startswith(f"{name}: http:// sends the token unencrypted: use https://")
+    for ok in (
+        "https://slack.example.com/api/",
+        "http://127.0.0.1:8080/api/",
+        "http://localhost:1/",
+    ):
+        assert getattr(load_settings({name: ok}), name.lower()) == ok
+
+
+def test_unknown_weekday_lists_the_valid_ones() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"MEETING_WEEKDAY": "donnerstag", "LANGUAGE": "en"})
+    assert caught.value.lines == [
+        "MEETING_WEEKDAY: unknown weekday “donnerstag”; use one of mon tue wed thu fri sat sun "
+        "(or 月 火 水 木 金 土 日)"
+    ]
+
+
+def test_configuration_errors_follow_language() -> None:
+    env = {
+        "TIMEZONE": "Mars/Olympus",
+        "MEETING_TIME": "25:00",
+        "PORT": "http",
+        "SKIP_JP_HOLIDAYS": "maybe",
+        "LOG_FORMAT": "xml",
+        "REMINDER_CRON": "sometime",
+    }
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env)
+    assert caught.value.lang == "ja"
+    for line in caught.value.lines:
+        name, _, message = line.partition(": ")
+        assert name in env and english_sentences(message) == [], line
+    with pytest.raises(ConfigError) as caught:
+        load_settings({**env, "LANGUAGE": "en"})
+    assert "LOG_FORMAT: use one of text json" in caught.value.lines
+
+
+# Words that may appear in Japanese output: names, commands, values, placeholders.
+_ALLOWED = re.compile(
+    r"https?://\S+|`[^`]*`|\{[^}]*\}|\b[A-Z][A-Z0-9_]{2,}\b|--?[a-z][a-z-]*|[a-z0-9_.+-]*[./:@#+_][\w./:@#+-]*"
+    r"|\b(?:studybot|xoxb|xapp|Slack|Notion|Socket Mode|HTTP|OAuth|Permissions|Bot User|Token|"
+    r"IANA|crontab|Asia|Tokyo|PATH|USER|HOST|DB|ID|true|false|text|json|md|csv|mon|tue|wed|thu|"
+    r"fri|sat|sun|scopes|Reinstall to Workspace|Bot Token Scopes|Capabilities|Connections|NTP|"
+    r"Internal Integration Secret|Markdown|Python|YAML|URL|Docker|bot|title|date|pvs|v|h|m|s|"
+    r"demo|preview|manifest|run|publish|remind|votes|reconcile|doctor|import|export)\b"
+)
+
+
+def english_sentences(text: str) -> list[str]:
+    """Runs of two or more English words left after names, commands and values are removed."""
+    rest = _ALLOWED.sub(" ", text)
+    return re.findall(r"[A-Za-z]{2,}(?:[\s,;']+[A-Za-z]{2,})+", rest)
+
+
+def test_the_english_scanner_finds_english() -> None:
+    assert english_sentences("unknown weekday “x”") == ["unknown weekday"]
+    assert english_sentences("SLACK_BOT_TOKEN: xoxb- で始まる bot トークン (auth.test)") == []

@@ -19,18 +19,28 @@ SKIPPED_SHOWN_PER_FILE = 20
 SKIPPED_TEXT_MAX = 80
 
 
-def add_commands(subparsers: Any) -> None:
+def add_commands(
+    subparsers: Any, *, lang: Language = "en", date_type: Any = dt.date.fromisoformat
+) -> None:
     """Add ``import`` and ``export`` to the ``studybot`` sub-command parsers."""
+    from bot.core.i18n import t as text
+
     importing = subparsers.add_parser(
-        "import", help="import past agenda pages (Notion text export or Markdown)"
+        "import", help=text(lang, "cli_h_import"), description=text(lang, "cli_h_import")
     )
-    importing.add_argument("files", nargs="+", metavar="FILE", type=Path)
-    exporting = subparsers.add_parser("export", help="export the archive as Markdown or CSV")
-    exporting.add_argument("--format", choices=("md", "csv"), default="md")
+    importing.add_argument(
+        "files", nargs="+", metavar="FILE", type=Path, help=text(lang, "cli_h_files")
+    )
+    exporting = subparsers.add_parser(
+        "export", help=text(lang, "cli_h_export"), description=text(lang, "cli_h_export")
+    )
     exporting.add_argument(
-        "--since", type=dt.date.fromisoformat, metavar="DATE", help="first meeting YYYY-MM-DD"
+        "--format", choices=("md", "csv"), default="md", help=text(lang, "cli_h_format")
     )
-    exporting.add_argument("--out", type=Path, metavar="FILE", help="write here, not stdout")
+    exporting.add_argument(
+        "--since", type=date_type, metavar="DATE", help=text(lang, "cli_h_since")
+    )
+    exporting.add_argument("--out", type=Path, metavar="FILE", help=text(lang, "cli_h_export_out"))
 
 
 def _clip(text: str, limit: int = SKIPPED_TEXT_MAX) -> str:

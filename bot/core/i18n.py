@@ -317,6 +317,251 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "ja": "{date} の票を Slack のリアクションと照合しました: 修正 {count} 件",
         "en": "Reconciled the {date} votes with Slack's reactions: {count} corrected",
     },
+    # Configuration (bot/settings.py): each line is "VARIABLE: message".
+    "cfg_header": {
+        "ja": "studybot: 設定に問題があります（.env か環境変数を直してください）:",
+        "en": "studybot: configuration problems (fix them in .env or the environment):",
+    },
+    "cfg_time": {
+        "ja": "00:00〜23:59 の HH:MM で指定してください（「{value}」は使えません）",
+        "en": "expected HH:MM between 00:00 and 23:59, got “{value}”",
+    },
+    "cfg_duration": {
+        "ja": "2h、30m、1h30m のような長さで指定してください（「{value}」は使えません）",
+        "en": "expected a duration such as 2h, 30m or 1h30m, got “{value}”",
+    },
+    "cfg_emojis": {
+        "ja": "リアクション名を 1 つ以上指定してください（例: +1）",
+        "en": "list at least one reaction name, e.g. +1",
+    },
+    "cfg_dates": {
+        "ja": "YYYY-MM-DD の日付をカンマ区切りで指定してください（「{value}」は使えません）",
+        "en": "expected YYYY-MM-DD dates, comma-separated, got “{value}”",
+    },
+    "cfg_zone": {
+        "ja": "タイムゾーン「{value}」は不明です。Asia/Tokyo のような IANA 名を指定してください",
+        "en": "unknown time zone “{value}”: use an IANA name such as Asia/Tokyo",
+    },
+    "cfg_weekday": {
+        "ja": "曜日「{value}」は不明です。使える値: {valid}（または 月 火 水 木 金 土 日）",
+        "en": "unknown weekday “{value}”; use one of {valid} (or 月 火 水 木 金 土 日)",
+    },
+    "cfg_reminder": {
+        "ja": "「wed 12:00」の形か、「0 12 * * wed」のような 5 項目の crontab で指定してください"
+        "（「{value}」は使えません）",
+        "en": "expected “wed 12:00” or a 5-field crontab such as “0 12 * * wed”, got “{value}”",
+    },
+    "cfg_db_url": {
+        "ja": "データベース URL ではありません（例: sqlite:///data/studybot.db）",
+        "en": "not a database URL (e.g. sqlite:///data/studybot.db)",
+    },
+    "cfg_db_driver": {
+        "ja": "データベース「{driver}」には対応していません。sqlite:///PATH か "
+        "postgresql+psycopg://USER@HOST/DB を指定してください",
+        "en": "unsupported database “{driver}”: use sqlite:///PATH or "
+        "postgresql+psycopg://USER@HOST/DB",
+    },
+    "cfg_url": {
+        "ja": "https:// で始まる URL を指定してください（「{value}」は使えません）",
+        "en": "expected an https:// URL, got “{value}”",
+    },
+    "cfg_url_https": {
+        "ja": "http:// ではトークンが暗号化されずに送られます。https:// にしてください"
+        "（http:// は 127.0.0.1 と localhost だけ可）",
+        "en": "http:// sends the token unencrypted: use https:// (http:// is allowed only for "
+        "127.0.0.1 and localhost)",
+    },
+    "cfg_publish_order": {
+        "ja": "{publish} は MEETING_TIME（{meeting}）より前にしてください（アジェンダは会の前に"
+        "公開します）",
+        "en": "{publish} must be before MEETING_TIME ({meeting}): the agenda goes out before "
+        "the meeting",
+    },
+    "cfg_notion_url": {
+        "ja": "この URL に Notion の ID（32 文字）が見つかりません。ページかデータベースを開いた"
+        "ときの URL をそのまま貼るか、32 文字の ID だけを指定してください",
+        "en": "no Notion id (32 characters) in this URL: paste the URL of the page or database "
+        "as it opens, or just its 32-character id",
+    },
+    "cfg_int": {"ja": "整数で指定してください", "en": "expected a whole number"},
+    "cfg_bool": {"ja": "true か false で指定してください", "en": "expected true or false"},
+    "cfg_choice": {"ja": "{valid} のどれかを指定してください", "en": "use one of {valid}"},
+    "cfg_range": {
+        "ja": "{low}〜{high} の範囲で指定してください",
+        "en": "expected a value from {low} to {high}",
+    },
+    "cfg_invalid": {"ja": "値が正しくありません", "en": "invalid value"},
+    "cfg_bot_token_missing": {
+        "ja": "bot の実行に必要です（xoxb- で始まる Bot User OAuth Token）",
+        "en": "required to run the bot (the Bot User OAuth Token, xoxb-…)",
+    },
+    "cfg_bot_token_format": {
+        "ja": "xoxb- で始まる bot トークンにしてください（OAuth & Permissions の "
+        "Bot User OAuth Token）",
+        "en": "must be a bot token starting with xoxb- "
+        "(OAuth & Permissions > Bot User OAuth Token)",
+    },
+    "cfg_channel_missing": {
+        "ja": "bot の実行に必要です（C0123… のようなチャンネル ID）",
+        "en": "required to run the bot (a channel id such as C0123…)",
+    },
+    "cfg_channel_shape": {
+        "ja": "「{value}」はチャンネル ID ではありません。チャンネル名 > チャンネル詳細の"
+        "一番下にある C0123… の ID を指定してください",
+        "en": "“{value}” is not a channel id: use the C0123… id shown at the bottom of the "
+        "channel's details (click the channel name)",
+    },
+    "cfg_app_token_format": {
+        "ja": "xapp- で始まるアプリレベルトークンにしてください",
+        "en": "must be an app-level token starting with xapp-",
+    },
+    "cfg_signing_missing": {
+        "ja": "HTTP モードで必要です（設定するか、Socket Mode なら SLACK_APP_TOKEN を設定）",
+        "en": "required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)",
+    },
+    "cfg_notion_target": {
+        "ja": "アジェンダページの置き場所として設定してください（または NOTION_PARENT_PAGE_ID）",
+        "en": "set it (or NOTION_PARENT_PAGE_ID) so the agenda page has a home",
+    },
+    # The command line (bot/__main__.py, bot/failures.py).
+    "fail_fix": {"ja": "対処: {fix}", "en": "fix: {fix}"},
+    "fail_unexpected": {
+        "ja": "予期しないエラー（{kind}）: {detail}",
+        "en": "unexpected error ({kind}): {detail}",
+    },
+    "fail_debug_fix": {
+        "ja": "studybot --debug で同じコマンドを実行し、表示された内容を添えて報告してください",
+        "en": "run the same command with studybot --debug and report what it prints",
+    },
+    "fail_database": {
+        "ja": "データベースへの書き込み・読み込みに失敗しました: {detail}",
+        "en": "the database failed: {detail}",
+    },
+    "db_read_only": {
+        "ja": "データベースに書き込めません（読み取り専用か壊れています）: {detail}",
+        "en": "the database cannot be written (read-only or damaged): {detail}",
+    },
+    "db_read_only_fix": {
+        "ja": "DATABASE_URL のファイルと、そのフォルダにこのユーザーが書き込めるか確認してください"
+        "（壊れているならバックアップから戻してください）",
+        "en": "check that this user can write the DATABASE_URL file and its folder "
+        "(restore a backup if the file is damaged)",
+    },
+    "cli_description": {
+        "ja": "機械学習勉強会（週 1 回）のための Slack bot。",
+        "en": "Slack bot for a weekly ML study group (勉強会).",
+    },
+    "cli_usage": {"ja": "使い方: ", "en": "usage: "},
+    "cli_positionals": {"ja": "引数", "en": "positional arguments"},
+    "cli_options": {"ja": "オプション", "en": "options"},
+    "cli_commands": {"ja": "コマンド", "en": "commands"},
+    "cli_h_help": {"ja": "このヘルプを表示して終了", "en": "show this help and exit"},
+    "cli_h_version": {"ja": "バージョンを表示して終了", "en": "show the version and exit"},
+    "cli_h_debug": {
+        "ja": "エラー時に Python のトレースバックも表示（報告用）",
+        "en": "on an error, also print Python's traceback (for a bug report)",
+    },
+    "cli_h_demo": {
+        "ja": "サンプルの 1 週間からアジェンダを作る（オフライン、アカウント不要）",
+        "en": "compile a sample week's agenda offline (no accounts)",
+    },
+    "cli_h_out": {"ja": "出力ファイルを書くフォルダ", "en": "directory for the output files"},
+    "cli_h_preview": {
+        "ja": "次回のアジェンダを現時点の内容で表示（読み取りのみ）",
+        "en": "show the coming agenda as it stands (read only)",
+    },
+    "cli_h_date": {"ja": "会の日付 YYYY-MM-DD", "en": "meeting date YYYY-MM-DD"},
+    "cli_h_format": {"ja": "出力の形式", "en": "output format"},
+    "cli_h_manifest": {
+        "ja": "Slack アプリのマニフェスト（YAML）を表示",
+        "en": "print the Slack app manifest (YAML)",
+    },
+    "cli_h_http": {
+        "ja": "HTTP モード: bot の公開 https URL（例: https://bot.example.com）",
+        "en": "HTTP mode: the bot's public https URL (e.g. https://bot.example.com)",
+    },
+    "cli_h_run": {
+        "ja": "bot を起動（SLACK_APP_TOKEN があれば Socket Mode、なければ HTTP）",
+        "en": "run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)",
+    },
+    "cli_h_publish": {
+        "ja": "会のアジェンダを今すぐ公開（公開済みなら更新）",
+        "en": "publish (or update) a meeting's agenda now",
+    },
+    "cli_h_remind": {
+        "ja": "次回の会のリマインドを今すぐ送る",
+        "en": "send the reminder for the coming meeting now",
+    },
+    "cli_h_votes": {"ja": "投票の保守", "en": "vote maintenance"},
+    "cli_h_reconcile": {
+        "ja": "Slack のリアクションから票数を数え直す",
+        "en": "rebuild tallies from Slack reactions",
+    },
+    "cli_h_doctor": {
+        "ja": "設定・Slack・Notion・データベース・時計を確認",
+        "en": "check the configuration, Slack, Notion, database and clock",
+    },
+    "cli_h_import": {
+        "ja": "過去のアジェンダ（Notion のテキスト書き出しか Markdown）を取り込む",
+        "en": "import past agenda pages (Notion text export or Markdown)",
+    },
+    "cli_h_files": {"ja": "取り込むファイル", "en": "files to import"},
+    "cli_h_export": {
+        "ja": "アーカイブを Markdown か CSV で書き出す",
+        "en": "export the archive as Markdown or CSV",
+    },
+    "cli_h_since": {"ja": "最初の会の日付 YYYY-MM-DD", "en": "first meeting YYYY-MM-DD"},
+    "cli_h_export_out": {
+        "ja": "標準出力ではなくこのファイルに書く",
+        "en": "write here, not to standard output",
+    },
+    "cli_error": {"ja": "{prog}: エラー: {message}", "en": "{prog}: error: {message}"},
+    "cli_err_required": {"ja": "次の引数が必要です: {a1}", "en": "missing arguments: {a1}"},
+    "cli_err_choice": {
+        "ja": "{a1}: {a2} は使えません（使える値: {a3}）",
+        "en": "{a1}: {a2} is not allowed (use one of {a3})",
+    },
+    "cli_err_unrecognized": {"ja": "不明な引数です: {a1}", "en": "unknown arguments: {a1}"},
+    "cli_err_expected_one": {
+        "ja": "{a1} には値が 1 つ必要です",
+        "en": "{a1} needs a value",
+    },
+    "cli_err_argument": {"ja": "{a1}: {a2}", "en": "{a1}: {a2}"},
+    "cli_bad_date": {
+        "ja": "日付は YYYY-MM-DD で指定してください（「{value}」は使えません）",
+        "en": "expected a date YYYY-MM-DD, got “{value}”",
+    },
+    "cli_not_meeting_day": {
+        "ja": "{date} は会の日（{weekday}）ではありません。次の会の日: {dates}",
+        "en": "{date} is not a meeting day ({weekday}); the coming meeting days: {dates}",
+    },
+    "manifest_http_empty": {
+        "ja": "--http に URL がありません。HTTP モードなら --http https://bot.example.com、"
+        "Socket Mode なら --http を付けずに実行してください",
+        "en": "--http needs a URL: --http https://bot.example.com for HTTP mode, or leave "
+        "--http out for Socket Mode",
+    },
+    "manifest_http_bad": {
+        "ja": "--http「{value}」は https:// で始まる URL ではありません。"
+        "例: --http https://bot.example.com",
+        "en": "--http “{value}” is not an https:// URL. Example: --http https://bot.example.com",
+    },
+    "manifest_http_events": {
+        "ja": "--http には /slack/events を付けないでください（自動で付きます）: --http {base}",
+        "en": "leave /slack/events out of --http (it is added for you): --http {base}",
+    },
+    "demo_throwaway": {
+        "ja": "デモのデータベースは一時的なもので、終了時に削除されました"
+        "（preview や export には残りません）。",
+        "en": "The demo's database was temporary and is gone now "
+        "(preview and export will not show it).",
+    },
+    "import_nothing": {
+        "ja": "アジェンダが 1 件も見つかりませんでした。日付入りの見出し"
+        "（例: 2024-05-16 機械学習勉強会）と @名前 の行があるファイルを指定してください",
+        "en": "no agenda found. Give files with a dated title (e.g. 2024-05-16 機械学習勉強会) "
+        "and @Name lines",
+    },
     "card_not_posted": {
         "ja": "トピックは保存しましたが、チャンネルへのカード投稿に失敗しました。"
         "ボットがチャンネルに招待されているか幹事に確認してください（`/invite @studybot`）。",

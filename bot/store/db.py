@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -71,17 +71,35 @@ def open_database(url: str) -> Database:
         raise DatabaseError(f"cannot create the database file ({error.strerror})") from error
     try:
         _upgrade(engine)
-    except OperationalError as error:
+    except DBAPIError as error:
+        # Also a file that is not a database at all (sqlite3.DatabaseError): one line.
         engine.dispose()
-        detail = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
-        password = make_url(url).password
-        if password:
-            detail = detail.replace(str(password), "***")
-        raise DatabaseError(f"cannot open the database ({detail[:300]})") from error
+        raise DatabaseError(f"cannot open the database ({_detail(error, url)})") from error
     except BaseException:
         engine.dispose()
         raise
     return Database(engine)
+
+
+def _detail(error: DBAPIError, url: str) -> str:
+    first = str(error.orig).strip().splitlines() if error.orig else []
+    detail = first[0] if first else type(error).__name__
+    password = make_url(url).password
+    if password:
+        detail = detail.replace(str(password), "***")
+    return detail[:300]
+
+
+def write_problem(database: Database) -> str | None:
+    """Why the database cannot take a write, or None: a one-row update that is rolled
+    back. A read-only or damaged file still answers reads, so a read proves nothing."""
+    try:
+        with database.engine.connect() as conn, conn.begin() as transaction:
+            conn.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            transaction.rollback()
+    except DBAPIError as error:
+        return _detail(error, database.engine.url.render_as_string(hide_password=False))
+    return None
 
 
 def migration_state(url: str) -> tuple[str | None, str]:

@@ -88,6 +88,7 @@ def test_publish_twice_then_reconcile_and_remind(tmp_path: Path, cli: Cli) -> No
         first = cli(env, "publish")
         assert first.returncode == 0, first.stderr
         assert "アジェンダを公開しました（トピック 3 件）" in first.stdout
+        assert "As you gave client" not in first.stderr  # Bolt's noise, silenced (#19.5)
         second = cli(env, "publish")
         assert second.returncode == 0, second.stderr
         agendas = agenda_messages(slack)
@@ -116,3 +117,116 @@ def test_publish_without_slack_configuration_says_what_is_missing(tmp_path: Path
     assert proc.returncode == 2
     assert "SLACK_BOT_TOKEN:" in proc.stderr and "STUDY_CHANNEL:" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- one error path (#19.1)
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])  # closed again on exit: connections are refused
+
+
+def _assert_one_clean_failure(proc: subprocess.CompletedProcess[str], fix: str) -> None:
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert "Traceback" not in output, output
+    assert TOKEN not in output
+    assert fix in proc.stderr, output
+    lines = [line for line in proc.stderr.splitlines() if line.startswith(("studybot:", "  "))]
+    assert 1 <= len(lines) <= 2, output
+
+
+def test_publish_against_an_unreachable_slack_names_the_fix(tmp_path: Path) -> None:
+    with FakeSlack(TOKEN) as slack:
+        env = _env(slack, tmp_path)
+    env["SLACK_API_URL"] = f"http://127.0.0.1:{_closed_port()}/api/"
+    for command in ("publish", "remind"):
+        proc = _cli(env, tmp_path, command)
+        _assert_one_clean_failure(proc, "ネットワークと SLACK_API_URL を確認してください")
+    english = _cli({**env, "LANGUAGE": "en"}, tmp_path, "publish")
+    _assert_one_clean_failure(english, "check the network and SLACK_API_URL")
+
+
+def test_publish_with_a_revoked_or_wrong_token_names_the_fix(tmp_path: Path) -> None:
+    with FakeSlack(TOKEN) as slack:
+        env = _env(slack, tmp_path)
+        wrong = _cli({**env, "SLACK_BOT_TOKEN": "xoxb-0000-not-this-one"}, tmp_path, "publish")
+        _assert_one_clean_failure(wrong, "SLACK_BOT_TOKEN にコピーしてください")
+        assert "invalid_auth" in wrong.stderr
+        slack.error_for("auth.test", "token_revoked")
+        revoked = _cli(env, tmp_path, "remind")
+        _assert_one_clean_failure(revoked, "Bot User OAuth Token")
+        assert "token_revoked" in revoked.stderr
+        assert not slack.calls_to("chat.postMessage")
+
+
+def test_publish_to_a_wrong_channel_names_the_fix(tmp_path: Path) -> None:
+    with FakeSlack(TOKEN) as slack:
+        slack.add_channel(CHANNEL, "benkyokai")
+        env = _env(slack, tmp_path)
+        unknown = _cli({**env, "STUDY_CHANNEL": "C0NOSUCH01"}, tmp_path, "publish")
+        _assert_one_clean_failure(unknown, "STUDY_CHANNEL がチャンネル ID")
+        assert "channel_not_found" in unknown.stderr
+        # A channel *name* is refused before any Slack call, as configuration (exit 2).
+        calls = len(slack.calls)
+        named = _cli({**env, "STUDY_CHANNEL": "general"}, tmp_path, "publish")
+        assert named.returncode == 2, named.stderr
+        assert "Traceback" not in named.stdout + named.stderr
+        assert "STUDY_CHANNEL: 「general」はチャンネル ID ではありません" in named.stderr
+        assert len(slack.calls) == calls
+
+
+def test_a_traceback_only_with_debug(tmp_path: Path) -> None:
+    with FakeSlack(TOKEN) as slack:
+        env = _env(slack, tmp_path)
+    env["SLACK_API_URL"] = f"http://127.0.0.1:{_closed_port()}/api/"
+    proc = _cli(env, tmp_path, "--debug", "remind")
+    assert proc.returncode == 1
+    assert "Traceback" in proc.stderr and "SLACK_API_URL" in proc.stderr
+
+
+def test_version(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    proc = _cli(dict(os.environ), tmp_path, "--version")
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == f"studybot {version('studybot')}"
+
+
+# ---------------------------------------------------------------- one language (#19.5)
+HELP_COMMANDS = (
+    [], ["demo"], ["preview"], ["manifest"], ["run"], ["publish"], ["remind"], ["votes"],
+    ["votes", "reconcile"], ["doctor"], ["import"], ["export"],
+)  # fmt: skip
+
+
+def test_help_and_errors_are_japanese_throughout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import main
+    from tests.test_settings import english_sentences
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LANGUAGE", "ja")
+    for command in HELP_COMMANDS:
+        with pytest.raises(SystemExit) as stopped:
+            main([*command, "--help"])
+        assert stopped.value.code == 0
+        shown = capsys.readouterr().out
+        assert "使い方: studybot" in shown and "オプション" in shown, command
+        for line in shown.splitlines():
+            assert english_sentences(line) == [], (command, line)
+    for argv in (["publish", "--date", "soon"], ["nope"], ["preview", "--format", "pdf"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        for line in capsys.readouterr().err.splitlines():
+            assert english_sentences(line) == [], (argv, line)
+    monkeypatch.setenv("MEETING_TIME", "25:00")
+    monkeypatch.setenv("TIMEZONE", "Mars/Base")
+    assert main(["preview"]) == 2
+    shown = capsys.readouterr().err
+    assert shown.startswith("studybot: 設定に問題があります")
+    for line in shown.splitlines():
+        assert english_sentences(line) == [], line

@@ -89,7 +89,7 @@ def test_bot_not_in_channel(world: World) -> None:
 def test_bot_not_in_channel_japanese(world: World) -> None:
     world.slack.add_channel(CHANNEL, "benkyokai", bot_is_member=False)
     _, lines = doctor(world.env())
-    assert "fix: チャンネル #benkyokai で /invite @studybot を実行してください" in only_failure(
+    assert "対処: チャンネル #benkyokai で /invite @studybot を実行してください" in only_failure(
         lines
     )
 
@@ -302,3 +302,41 @@ def test_cli_subprocess_prints_no_secret(world: World, tmp_path: Path) -> None:
     assert "/invite @studybot" in proc.stdout
     for secret in SECRETS:
         assert secret not in proc.stdout + proc.stderr
+
+
+def test_a_token_of_the_wrong_kind_is_not_sent_to_slack(world: World) -> None:
+    wrong = "xapp-1-this-is-an-app-token"
+    code, lines = doctor(world.env(SLACK_BOT_TOKEN=wrong, LANGUAGE="en"), secrets=(*SECRETS, wrong))
+    assert code == 1
+    assert [line.split(":")[1].strip() for line in failures(lines)] == ["SLACK_BOT_TOKEN"]
+    skipped = [line for line in lines if line.startswith("- Slack")]
+    assert len(skipped) == 2 and all("is not a bot token" in line for line in skipped)
+    assert any(line.startswith("- bot in STUDY_CHANNEL: not checked") for line in lines)
+    assert not world.slack.calls
+
+
+def test_an_unreachable_slack_is_not_called_a_bad_token(world: World) -> None:
+    code, lines = doctor(world.env(SLACK_API_URL="http://127.0.0.1:9/api/", LANGUAGE="en"))
+    assert code == 1
+    assert "cannot reach http://127.0.0.1:9/api/" in only_failure(lines)
+    skipped = [line for line in lines if line.startswith("- ")]
+    assert len(skipped) == 2
+    assert all("Slack cannot be reached" in line for line in skipped), skipped
+    assert not any("does not work" in line for line in lines)
+
+
+def test_japanese_doctor_has_no_english_sentences(world: World) -> None:
+    from tests.test_settings import english_sentences
+
+    world.slack.add_channel(CHANNEL, "benkyokai", bot_is_member=False)
+    world.notion.share(world.database_id, False)
+    outputs = [
+        doctor(world.env())[1],
+        doctor(world.env(STUDY_CHANNEL="general", NOTION_TOKEN=""))[1],
+        doctor(world.env(SLACK_BOT_TOKEN="xoxp-user-token-9999"))[1],
+        doctor(world.env(SLACK_BOT_TOKEN="", SLACK_SIGNING_SECRET=""))[1],
+        doctor(world.env(SLACK_API_URL="http://127.0.0.1:9/api/"))[1],
+    ]
+    for lines in outputs:
+        for line in lines:
+            assert english_sentences(line) == [], line
