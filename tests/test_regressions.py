@@ -24,6 +24,7 @@ from bot.slack.client import make_client
 from bot.wiring import build_runtime
 from tests.fakes import FakeSlack
 from tests.slack.harness import (
+    CHANNEL,
     TOKEN,
     Bot,
     agenda_messages,
