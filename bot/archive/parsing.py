@@ -289,6 +289,7 @@ class _PageParser:
             return
         if (presenter := _PRESENTER.match(text)) is not None:
             name = " ".join(presenter.group("name").split())
+            name = _unescape(name) if self.markdown else name
             if not name:
                 self._skip(number, text, "no_presenter_name")
                 return

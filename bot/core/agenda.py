@@ -125,7 +125,7 @@ def render_markdown(agenda: Agenda, lang: Language = "ja") -> str:
     if not agenda.sections:
         lines += [t(lang, "no_topics"), ""]
     for section in agenda.sections:
-        lines += [f"### @{_one_line(section.presenter.name)}", ""]
+        lines += [f"### @{md_escape(section.presenter.name)}", ""]
         for topic in section.topics:
             late = t(lang, "late_addition") if topic.late else ""
             shown = _md_link(topic.title, topic.url) if topic.url else _md_title(topic.title)

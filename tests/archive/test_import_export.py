@@ -272,7 +272,7 @@ def test_markdown_export_escapes_notes_and_links_only_http(make_repo: RepoFactor
             title="<b>bold</b> [x](javascript:alert(3))",
             url="https://example.com/n",
             normalized_url=normalize_url("https://example.com/n"),
-            presenter=Presenter("U1", "Ann"),
+            presenter=Presenter("U1", "Ann <img src=x onerror=alert(4)>"),
             submitted_at=dt.datetime(2024, 6, 10, tzinfo=dt.UTC),
             notes=HOSTILE_NOTES,
         )
@@ -286,6 +286,7 @@ def test_markdown_export_escapes_notes_and_links_only_http(make_repo: RepoFactor
     assert r"- \![pixel](https://tracker.example/p.gif)" in lines  # a link, not an image
     assert r"  - \<javascript:alert(2)\>" in lines
     assert "- see [code](https://github.com/a/b) and https://example.com/x" in lines
+    assert r"### @Ann \<img src=x onerror=alert(4)\>" in lines
     assert r"[blog] [\<b\>bold\</b\> \[x\](javascript:alert(3))](https://example.com/n)" in markdown
     for unsafe in (r"[^\\]\]\(javascript", r"[^\\]<(?:img|b|javascript)", r"[^\\]!\[pixel\]\("):
         assert re.search(unsafe, markdown) is None, unsafe
@@ -295,3 +296,4 @@ def test_markdown_export_escapes_notes_and_links_only_http(make_repo: RepoFactor
     [back] = target.all_topics()
     assert back.notes == HOSTILE_NOTES
     assert back.title == "<b>bold</b> [x](javascript:alert(3))"
+    assert back.presenter.name == "Ann <img src=x onerror=alert(4)>"

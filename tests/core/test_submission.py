@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
 
-from bot.core.i18n import t
-from bot.core.model import Note
+from bot.core.i18n import Language, t
+from bot.core.model import Note, Presenter
 from bot.core.submission import parse_submission, validate
 from bot.core.tags import TagSet
+from bot.core.weeks import Cycle
+from bot.services.topics import TopicService
+from bot.store import Repository, open_database
 
 TAGS = TagSet()
 URL = "https://arxiv.org/abs/2301.00808"
@@ -223,3 +229,31 @@ def test_emoji_shortcodes_survive_in_notes() -> None:
         ("速い :fire:", 0),
         (":+1::skin-tone-3: 良い", 1),
     ]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_member_learns_at_submit_time_and_nothing_is_stored(
+    tmp_path: Path, lang: Language
+) -> None:
+    """#14.8 end to end through the service the slash command and the form share."""
+    long_url = "https://example.com/" + "a" * 2480
+    text = f"[blog] Long link {long_url}"
+    database = open_database(f"sqlite:///{tmp_path}/t.db")
+    try:
+        repo = Repository(database)
+        service = TopicService(
+            repo,
+            Cycle(),
+            lang=lang,
+            clock=lambda: dt.datetime(2026, 11, 24, tzinfo=dt.UTC),
+        )
+
+        outcome = service.submit_text(Presenter("U1", "Ann"), text)
+
+        assert outcome.topic is None
+        assert [p.code for p in outcome.problems] == ["url_too_long"]
+        message = service.problem_text(outcome.problems[0])
+        assert "2500" in message and "2000" in message
+        assert repo.all_topics() == []
+    finally:
+        database.dispose()

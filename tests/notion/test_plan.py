@@ -180,3 +180,36 @@ def test_blocks_never_carry_a_link_notion_would_refuse() -> None:
     assert links.count("https://example.com/ok") == 3
     text = plain_text(blocks)
     assert all(f"Title {n}" in text for n in range(3))  # the topic is shown, just not linked
+
+
+def _link_urls(value: Any) -> list[str]:
+    """Every ``link.url`` anywhere in a request body."""
+    if isinstance(value, dict):
+        found = [value["link"]["url"]] if isinstance(value.get("link"), dict) else []
+        return found + [url for item in value.values() for url in _link_urls(item)]
+    if isinstance(value, list):
+        return [url for item in value for url in _link_urls(item)]
+    return []
+
+
+def test_a_2500_character_source_never_reaches_notion_as_a_link(
+    fake: FakeNotion, make_publisher: Any
+) -> None:
+    """#14.8: a topic stored before the submit-time rule (or imported) still publishes."""
+    import dataclasses
+
+    from tests.notion.helpers import MEETING, member, small_agenda, topic, with_topics
+
+    long_url = "https://example.com/" + "a" * 2480
+    legacy = dataclasses.replace(topic(9, member(0), votes=20), url=long_url)
+    agenda = with_topics(small_agenda(extra=[legacy]), lambda t: t)
+    assert agenda.meeting == MEETING and legacy in agenda.ranked
+
+    page = make_publisher().publish(agenda, "worker-1")
+
+    # Notion answers validation_error 400 to "text.link.url.length should be ≤ 2000"
+    # (request limits); besides the fake's answers, check every request it received.
+    sent = [url for request in fake.requests for url in _link_urls(request.body)]
+    assert sent and all(len(url) <= 2000 for url in sent)
+    assert all(request.status < 400 for request in fake.requests)
+    assert legacy.title in fake.plain_text(page.page_id)
