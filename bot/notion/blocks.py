@@ -37,8 +37,24 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     return pieces
 
 
+LINK_URL_LIMIT = 2000  # UTF-16 units of text.link.url; Notion also wants http(s)
+
+
+def linkable(url: str) -> bool:
+    """Whether Notion accepts ``url`` as a rich text link (else the request is refused)."""
+    scheme = url.split(":", 1)[0].lower()
+    return scheme in ("http", "https") and _utf16_len(url) <= LINK_URL_LIMIT
+
+
 def text(content: str, url: str | None = None, *, bold: bool = False) -> list[Block]:
-    """Rich text objects for ``content``, split at the limit, linked when ``url`` is set."""
+    """Rich text objects for ``content``, split at the limit, linked when ``url`` is set.
+
+    A URL Notion would refuse as a link (too long, not http/https) is kept as plain
+    text after the label, so one odd link cannot stop the whole page being written.
+    """
+    if url and not linkable(url):
+        content = url if content == url else f"{content} ({url})"
+        url = None
     objects: list[Block] = []
     for piece in split_text(content):
         body: Block = {"content": piece}

@@ -149,3 +149,15 @@ def test_rejection_of_a_huge_text_stays_within_slack_limits() -> None:
     for block in blocks:
         if block["type"] == "section":
             assert markup_intact(block["text"]["text"])
+
+
+def test_search_result_clipping_keeps_the_link_whole() -> None:
+    from bot.archive.search import search_blocks
+
+    # 300 characters of "&" escape to 1,500; with a 1,900-character URL the section is
+    # over 3,000 and the old clip cut it inside the link.
+    item = topic(1, title="&" * 300, url=long_url(1))
+    for block in search_blocks([item], 1, 1, "x", "ja"):
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= SECTION_TEXT_MAX
+            assert markup_intact(block["text"]["text"]), block["text"]["text"][-60:]
