@@ -146,6 +146,10 @@ def test_rejection_of_a_huge_text_stays_within_slack_limits() -> None:
     assert text_size(blocks) <= TOTAL_TEXT_MAX
     assert check_message_blocks(blocks) == []
     assert "表示できません" in str(blocks[-1])
+    missing = int(re.search(r"約 (\d+) 文字", str(blocks[-1])).group(1))  # type: ignore[union-attr]
+    echoed = "".join(b["text"]["text"] for b in blocks[2:-1])
+    assert 0 < missing < len(text)
+    assert "note line 1 " in echoed and "note line 399" not in echoed
     for block in blocks:
         if block["type"] == "section":
             assert markup_intact(block["text"]["text"])
