@@ -10,7 +10,7 @@ from bot.archive.messages import t
 from bot.core.i18n import Language
 from bot.core.i18n import t as core_t
 from bot.core.model import Topic
-from bot.slack.blocks import escape, link
+from bot.slack.blocks import clip_mrkdwn, escape, link
 
 ACTION_SEARCH_NEXT = "search_next"
 PAGE_SIZE = 10
@@ -112,4 +112,6 @@ def search_blocks(
 
 
 def _text_section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(text, SECTION_TEXT_MAX)}}
+    # mrkdwn with links: clipped by the shared helper, never through a <url|label>.
+    text = clip_mrkdwn(text, SECTION_TEXT_MAX)
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}

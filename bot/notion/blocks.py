@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.core.agenda import Agenda
 from bot.core.i18n import Language, t
-from bot.core.markup import link_label, linkable, segments
+from bot.core.markup import link_label, segments
 from bot.core.model import Note, Topic
 
 TEXT_LIMIT = 2000  # characters per rich text object (Notion counts UTF-16 units)
@@ -37,20 +37,31 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     return pieces
 
 
+LINK_URL_LIMIT = 2000  # UTF-16 units of text.link.url; Notion also wants http(s)
+
+
+def linkable(url: str) -> bool:
+    """Whether Notion accepts ``url`` as a rich text link (else the request is refused)."""
+    scheme = url.split(":", 1)[0].lower()
+    return scheme in ("http", "https") and _utf16_len(url) <= LINK_URL_LIMIT
+
+
 def text(content: str, url: str | None = None, *, bold: bool = False) -> list[Block]:
     """Rich text objects for ``content``, split at the limit, linked when ``url`` is set.
 
-    A URL Notion would refuse (not http(s), or over its 2,000-character limit) is left
-    out rather than sent: one bad link must not get the whole page rejected.
+    A URL Notion would refuse as a link (too long, not http/https) is kept as plain
+    text after the label, so one odd link cannot stop the whole page being written.
     """
+    if url and not linkable(url):
+        content = url if content == url else f"{content} ({url})"
+        url = None
     objects: list[Block] = []
     if url:
         content = link_label(content, url)
-    target = url if linkable(url) else None
     for piece in split_text(content):
         body: Block = {"content": piece}
-        if target:
-            body["link"] = {"url": target}
+        if url:
+            body["link"] = {"url": url}
         item: Block = {"type": "text", "text": body}
         if bold:
             item["annotations"] = {"bold": True}

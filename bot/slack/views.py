@@ -119,8 +119,9 @@ def _code_block(text: str) -> str:
     return f"```{clip_mrkdwn(body, SECTION_TEXT_MAX - 8)}```"
 
 
-def _echo_sections(heading: str, text: str) -> list[Block]:
-    """The member's text in copyable code blocks, split by lines so nothing is cut off."""
+def _echo_sections(heading: str, text: str) -> list[tuple[str, Block]]:
+    """The member's text in copyable code blocks, split by lines so nothing is cut off;
+    each block with the part of ``text`` it shows."""
     pieces: list[str] = []
     for line in text.split("\n"):
         # A single enormous line is cut into pieces that fit a section on their own.
@@ -135,8 +136,8 @@ def _echo_sections(heading: str, text: str) -> list[Block]:
         current = candidate
     if current is not None:
         chunks.append(current)
-    blocks = [section(f"{heading}\n{_code_block(chunks[0])}")]
-    blocks += [section(_code_block(chunk)) for chunk in chunks[1:]]
+    blocks = [(chunks[0], section(f"{heading}\n{_code_block(chunks[0])}"))]
+    blocks += [(chunk, section(_code_block(chunk))) for chunk in chunks[1:]]
     return blocks
 
 
@@ -151,20 +152,16 @@ def rejection(problems: list[str], text: str, lang: Language) -> tuple[str, list
         echo = _echo_sections(t(lang, "your_text"), text)
         # The reply must stay within 50 blocks and Slack's total text, or the member
         # would see nothing at all; what does not fit is said, with its size.
-        note = _context(t(lang, "echo_cut", count=len(text)))
-        used = text_size(blocks) + text_size(note)
-        kept: list[Block] = []
-        for item in echo:
-            if len(blocks) + len(kept) + 2 > MAX_BLOCKS or used + text_size(item) > (
-                TOTAL_TEXT_BUDGET
-            ):
+        used = text_size(blocks) + text_size(_context(t(lang, "echo_cut", count=len(text))))
+        shown = 0
+        for count, (part, item) in enumerate(echo):
+            if len(blocks) + 2 > MAX_BLOCKS or used + text_size(item) > TOTAL_TEXT_BUDGET:
+                rest = max(1, len(text) - shown - count)  # with the newlines between parts
+                blocks.append(_context(t(lang, "echo_cut", count=rest)))
                 break
-            kept.append(item)
+            blocks.append(item)
             used += text_size(item)
-        blocks += kept
-        if len(kept) < len(echo):
-            shown = sum(len(item["text"]["text"]) for item in kept)
-            blocks.append(_context(t(lang, "echo_cut", count=max(0, len(text) - shown))))
+            shown += len(part)
     fallback = t(lang, "rejected_header") + " " + " / ".join(problems)
     return fallback[:3000], blocks
 

@@ -86,3 +86,16 @@ def test_block_limit_message_in_english(fake: FakeNotion, make_publisher: Publis
         make_publisher(lang="en").publish(small_agenda(), "w")
     assert "block limit" in exc.value.hint
     assert "1,000 blocks" in exc.value.hint
+
+
+def test_a_link_notion_would_refuse_is_kept_as_text(
+    fake: FakeNotion, make_publisher: PublisherFactory
+) -> None:
+    long_url = "https://example.com/" + "a" * 2100
+    notes = (Note(f"長いURL {long_url} おわり"), Note(f"[ラベル]({long_url})"))
+    people = [member(0)]
+    agenda = compile_agenda(MEETING, [topic(1, people[0], notes=notes)])
+    page = make_publisher().publish(agenda, "w")
+    text = fake.plain_text(page.page_id)
+    assert long_url in text and "ラベル" in text
+    assert all(r.status == 200 for r in fake.requests if r.method == "PATCH")

@@ -146,6 +146,22 @@ def test_rejection_of_a_huge_text_stays_within_slack_limits() -> None:
     assert text_size(blocks) <= TOTAL_TEXT_MAX
     assert check_message_blocks(blocks) == []
     assert "表示できません" in str(blocks[-1])
+    missing = int(re.search(r"約 (\d+) 文字", str(blocks[-1])).group(1))  # type: ignore[union-attr]
+    echoed = "".join(b["text"]["text"] for b in blocks[2:-1])
+    assert 0 < missing < len(text)
+    assert "note line 1 " in echoed and "note line 399" not in echoed
     for block in blocks:
         if block["type"] == "section":
             assert markup_intact(block["text"]["text"])
+
+
+def test_search_result_clipping_keeps_the_link_whole() -> None:
+    from bot.archive.search import search_blocks
+
+    # 300 characters of "&" escape to 1,500; with a 1,900-character URL the section is
+    # over 3,000 and the old clip cut it inside the link.
+    item = topic(1, title="&" * 300, url=long_url(1))
+    for block in search_blocks([item], 1, 1, "x", "ja"):
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= SECTION_TEXT_MAX
+            assert markup_intact(block["text"]["text"]), block["text"]["text"][-60:]
