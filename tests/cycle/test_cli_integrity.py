@@ -18,6 +18,7 @@ from bot.__main__ import main
 from bot.core.agenda import compile_agenda
 from bot.core.model import Presenter
 from bot.core.weeks import upcoming_meeting
+from bot.services.cycle import LEASE_TTL
 from bot.settings import load_settings
 from bot.store import Repository, open_database
 from bot.wiring import build_runtime
@@ -177,3 +178,21 @@ def test_skipped_meeting_publish_remind_preview_create_nothing(
             repo = Repository(database)
             assert repo.get_publication(week, "slack") is None
             assert repo.get_publication(week, "notion") is None
+
+
+def test_a_busy_publish_says_who_holds_it_and_since_when(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with FakeSlack(TOKEN) as slack:
+        env = contract_env(slack, tmp_path)
+        meeting = seed(env, 1)
+        with open_database(env["DATABASE_URL"]) as database:
+            repo = Repository(database)
+            assert repo.acquire_lease(f"publish:{meeting}", "other-host:42:f00d", LEASE_TTL)
+            held = repo.lease_holder(f"publish:{meeting}")
+        assert held is not None
+        code, out = run_in_process(monkeypatch, capsys, env, "publish")
+        assert code == 1
+        assert "other-host:42:f00d" in out and held[1].isoformat(timespec="seconds") in out
+        assert "別のプロセスが公開中" in out
+        assert [m for m in slack.messages.get(CHANNEL, []) if m.get("metadata")] == []

@@ -21,9 +21,10 @@ from bot.core.submission import parse_submission
 from bot.core.tags import TagSet
 from bot.services import cycle as cycle_module
 from bot.services.cycle import LEASE_TTL
+from bot.wiring import build_runtime
 from tests.cycle.test_cycle import MEETING, Clock, Page, agenda_messages, submit
 from tests.fakes import FakeSlack
-from tests.slack.harness import CHANNEL, TOKEN, Bot, running_bot, wait_for
+from tests.slack.harness import CHANNEL, TOKEN, Bot, running_bot, settings_for, wait_for
 
 JST = dt.timezone(dt.timedelta(hours=9))
 
@@ -183,6 +184,43 @@ def test_two_late_topics_a_second_apart_both_reach_slack_and_notion(bot: Bot, cl
     assert "Late A" in blocks_text(message) and "Late B" in blocks_text(message)
     assert {"Late A", "Late B"} <= set(titles(notion.pages[MEETING]))
     assert bot.runtime.repo.dirty_marks() == set()
+
+
+def test_a_late_topic_on_another_replica_is_published_by_the_holder(
+    tmp_path: Path, clock: Clock
+) -> None:
+    clock.set("2026-12-03T10:00:00+09:00")
+    notion = HeldNotion()
+    with FakeSlack(TOKEN) as slack:
+        slack.ts_clock = lambda: clock().timestamp()
+        settings = settings_for(slack, tmp_path)
+        a, b = (
+            build_runtime(settings, clock=clock, owner=name, notion=lambda _r: notion)
+            for name in ("replica-a", "replica-b")
+        )
+        try:
+            outcome = a.topics.submit_text(Presenter("U1", "A"), "[blog] One https://e.com/1")
+            assert outcome.topic is not None
+            a.cycle.publish(MEETING)
+            notion.hold = notion.calls + 1
+            holder = threading.Thread(target=a.cycle.publish, args=(MEETING,))
+            holder.start()
+            assert notion.entered.wait(10)
+            clock.set("2026-12-03T10:00:01+09:00")
+            late = b.topics.submit_text(Presenter("U2", "B"), "[blog] Late https://e.com/2")
+            assert late.topic is not None
+            b.cycle.add_late_topic(late.topic)  # busy on replica b: marks the meeting dirty
+            assert a.repo.dirty_marks() == {f"publish:{MEETING.isoformat()}"}
+            notion.release.set()
+            holder.join(10)
+            (message,) = [
+                m for m in slack.messages[CHANNEL] if (m.get("metadata") or {}).get("event_type")
+            ]
+            assert "Late" in blocks_text(message)
+            assert titles(notion.pages[MEETING]) == ["One", "Late"]
+        finally:
+            a.close()
+            b.close()
 
 
 def test_edit_and_withdrawal_after_publishing_show_on_slack_and_notion(
