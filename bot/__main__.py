@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from bot.archive.cli import add_commands, run_export, run_import
 from bot.core.agenda import agenda_order, compile_agenda, render_markdown
 from bot.core.i18n import Language, t
-from bot.failures import EXIT_CONFIG, EXIT_FAILED, explain
+from bot.failures import EXIT_CONFIG, EXIT_FAILED, explain, slack_refusal
 from bot.settings import ConfigError, Settings, language_hint, load_settings
 
 if TYPE_CHECKING:
@@ -360,6 +360,10 @@ def cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
         failed = True
     if report.slack_error:
         print(t(lang, "cli_slack_failed", error=report.slack_error))
+        channel = settings.study_channel or ""
+        refusal = slack_refusal(report.slack_error, "chat.postMessage", lang, channel)
+        for line in refusal.lines(lang):
+            print(line, file=sys.stderr)
         failed = True
     return 1 if failed else 0
 

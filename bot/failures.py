@@ -84,6 +84,13 @@ def _slack_api(error: SlackApiError, lang: Language, channel: str) -> Failure:
     response = error.response
     code = str(response.get("error") or "error")
     method = str(getattr(response, "api_url", "")).rstrip("/").rsplit("/", 1)[-1] or "api"
+    return slack_refusal(code, method, lang, channel, needed=str(response.get("needed") or ""))
+
+
+def slack_refusal(
+    code: str, method: str, lang: Language, channel: str, *, needed: str = ""
+) -> Failure:
+    """Slack's error ``code`` for ``method`` with doctor's fix for it."""
     problem = f"Slack {method}: {code}"
     if code in AUTH_ERRORS:
         return Failure(problem, doctor_text(lang, "auth_fix"))
@@ -99,7 +106,6 @@ def _slack_api(error: SlackApiError, lang: Language, channel: str) -> Failure:
     if code == "is_archived":
         return Failure(problem, doctor_text(lang, "channel_archived_fix"))
     if code == "missing_scope":
-        needed = str(response.get("needed") or "")
         return Failure(f"{problem} {needed}".rstrip(), doctor_text(lang, "scopes_fix"))
     return Failure(problem, doctor_text(lang, "slack_error_fix", method=method))
 

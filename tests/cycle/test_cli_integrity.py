@@ -26,7 +26,7 @@ from tests.cycle.test_cli import CONTRACT_PREFIXES
 from tests.fakes import FakeNotion, FakeSlack
 from tests.fakes._http import HttpReply, HttpRequest
 from tests.notion.helpers import assert_page_is
-from tests.slack.harness import CHANNEL, TOKEN
+from tests.slack.harness import CHANNEL, TOKEN, agenda_messages
 
 NOTION_TOKEN = "secret_fake_notion_token"
 
@@ -137,7 +137,7 @@ def test_publish_right_after_a_killed_publish_finishes_the_page(
             topics = Repository(database).topics_for_meeting(meeting)
         agenda = compile_agenda(meeting, topics, load_settings(env).group_name)
         assert_page_is(notion, page["id"], agenda)  # complete, every block exactly once
-        agendas = [m for m in slack.messages.get(CHANNEL, []) if m.get("metadata")]
+        agendas = agenda_messages(slack)
         assert len(agendas) == 1
 
 
@@ -195,4 +195,4 @@ def test_a_busy_publish_says_who_holds_it_and_since_when(
         assert code == 1
         assert "other-host:42:f00d" in out and held[1].isoformat(timespec="seconds") in out
         assert "別のプロセスが公開中" in out
-        assert [m for m in slack.messages.get(CHANNEL, []) if m.get("metadata")] == []
+        assert agenda_messages(slack) == []

@@ -24,7 +24,14 @@ from bot.services.cycle import LEASE_TTL
 from bot.wiring import build_runtime
 from tests.cycle.test_cycle import MEETING, Clock, Page, agenda_messages, submit
 from tests.fakes import FakeSlack
-from tests.slack.harness import CHANNEL, TOKEN, Bot, running_bot, settings_for, wait_for
+from tests.slack.harness import (
+    CHANNEL,
+    TOKEN,
+    Bot,
+    running_bot,
+    settings_for,
+    wait_for,
+)
 
 JST = dt.timezone(dt.timedelta(hours=9))
 
@@ -139,7 +146,7 @@ class HeldNotion:
         self.calls += 1
         if self.calls <= self.hold:
             self.entered.set()
-            assert self.release.wait(10), "never released"
+            assert self.release.wait(120), "never released"
         self.pages[agenda.meeting] = agenda
         return Page("page-1", f"https://notion.so/{agenda.meeting}")
 
@@ -174,11 +181,11 @@ def test_two_late_topics_a_second_apart_both_reach_slack_and_notion(bot: Bot, cl
     clock.set("2026-12-03T10:30:00+09:00")
     first = threading.Thread(target=late, args=("U05A", "Late A", 10))
     first.start()
-    assert notion.entered.wait(10)
+    assert notion.entered.wait(120)
     clock.set("2026-12-03T10:30:01+09:00")
     late("U06B", "Late B", 11)  # finds the lease held: marks the meeting dirty
     notion.release.set()
-    first.join(10)
+    first.join(120)
     assert not first.is_alive()
     (message,) = agenda_messages(bot.slack)
     assert "Late A" in blocks_text(message) and "Late B" in blocks_text(message)
@@ -205,17 +212,15 @@ def test_a_late_topic_on_another_replica_is_published_by_the_holder(
             notion.hold = notion.calls + 1
             holder = threading.Thread(target=a.cycle.publish, args=(MEETING,))
             holder.start()
-            assert notion.entered.wait(10)
+            assert notion.entered.wait(120)
             clock.set("2026-12-03T10:00:01+09:00")
             late = b.topics.submit_text(Presenter("U2", "B"), "[blog] Late https://e.com/2")
             assert late.topic is not None
             b.cycle.add_late_topic(late.topic)  # busy on replica b: marks the meeting dirty
             assert a.repo.dirty_marks() == {f"publish:{MEETING.isoformat()}"}
             notion.release.set()
-            holder.join(10)
-            (message,) = [
-                m for m in slack.messages[CHANNEL] if (m.get("metadata") or {}).get("event_type")
-            ]
+            holder.join(120)
+            (message,) = agenda_messages(slack)
             assert "Late" in blocks_text(message)
             assert titles(notion.pages[MEETING]) == ["One", "Late"]
         finally:
@@ -337,7 +342,7 @@ def test_a_live_holder_keeps_its_lease_by_renewing_it(
     lease = f"publish:{MEETING.isoformat()}"
     holder = threading.Thread(target=bot.runtime.cycle.publish, args=(MEETING,))
     holder.start()
-    assert notion.entered.wait(10)
+    assert notion.entered.wait(120)
 
     def renewed_at(now: dt.datetime) -> bool:
         current = bot.runtime.repo.lease_holder(lease)
@@ -348,7 +353,7 @@ def test_a_live_holder_keeps_its_lease_by_renewing_it(
         wait_for(lambda: renewed_at(clock.now))
     other = bot.runtime.repo.acquire_lease(lease, "other-host:1:x", LEASE_TTL)
     notion.release.set()
-    holder.join(10)
+    holder.join(120)
     assert not other and len(agenda_messages(bot.slack)) == 1
 
 
