@@ -9,11 +9,12 @@ from collections.abc import Callable
 from types import FrameType
 
 from bot.core.i18n import t
+from bot.failures import Failed, Failure
 from bot.jobs import Jobs
 from bot.settings import Settings
 from bot.slack.app import HttpServer
 from bot.slack.client import make_client
-from bot.store.db import DatabaseError, write_problem
+from bot.store.db import DatabaseError, DatabaseInUseError, hold_sole_process, write_problem
 from bot.wiring import Runtime, build_runtime, safe_lookup
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,23 @@ def log_schedule(jobs: Jobs) -> None:
 
 
 def run(settings: Settings) -> int:
+    # Before anything touches the file: a second server on one SQLite file would fight
+    # the first for SQLite's lock (the in-process writer lock cannot order them).
+    try:
+        sole = hold_sole_process(settings.database_url)
+    except DatabaseInUseError as error:
+        lang = settings.language
+        database = error.lock_path.with_suffix("")
+        problem = t(lang, "db_in_use", database=database, pid=error.holder or "?")
+        raise Failed(Failure(problem, t(lang, "db_in_use_fix"))) from None
+    try:
+        return _serve(settings)
+    finally:
+        if sole is not None:
+            sole.close()
+
+
+def _serve(settings: Settings) -> int:
     runtime = build_runtime(settings, lookup=safe_lookup)
     problem = write_problem(runtime.database)
     if problem is not None:

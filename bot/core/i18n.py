@@ -447,6 +447,18 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "en": "check that this user can write the DATABASE_URL file and its folder "
         "(restore a backup if the file is damaged)",
     },
+    "db_in_use": {
+        "ja": "このデータベース（{database}）は別の studybot run（プロセス {pid}）が使用中です。"
+        "SQLite のファイル 1 つにつき動かせる bot は 1 つだけです",
+        "en": "another studybot run (process {pid}) is already serving this database "
+        "({database}); one SQLite file serves one process",
+    },
+    "db_in_use_fix": {
+        "ja": "先に動いている方を止めてください。複数台（レプリカ）で動かすなら DATABASE_URL を"
+        " PostgreSQL にしてください",
+        "en": "stop the running one first; to run several replicas, point DATABASE_URL at "
+        "PostgreSQL",
+    },
     "cli_description": {
         "ja": "機械学習勉強会（週 1 回）のための Slack bot。",
         "en": "Slack bot for a weekly ML study group (勉強会).",

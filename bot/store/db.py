@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 from alembic import command
 from alembic.config import Config
@@ -14,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -23,8 +28,45 @@ from sqlalchemy.pool import ConnectionPoolEntry
 _POOL: dict[str, int] = {"pool_size": 10, "max_overflow": 40, "pool_timeout": 60}
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# How long a writer waits in line for the in-process writer lock: as long as SQLite
+# would have let it wait, so a stuck writer still surfaces as "database is locked".
+WRITER_TIMEOUT_S = SQLITE_BUSY_TIMEOUT_MS / 1000
 # Arbitrary constant shared by every replica: serialises concurrent start-up migrations.
 _PG_MIGRATION_LOCK = 0x5743_5442
+
+
+class WriterLock:
+    """One writer at a time within the process, waiting in line instead of in SQLite.
+
+    SQLite admits one writer per file; the others sleep in ``busy_timeout``'s growing
+    back-off and lose the race to whoever arrives next, so under a burst a few votes
+    waited seconds. A lock wakes the next writer as soon as the previous one commits.
+    Reentrant, so a nested write in one thread fails in SQLite as before, not here.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self._lock = threading.RLock()
+        self._timeout = timeout
+        self._count = threading.Lock()
+        self.waiting = 0  # writers queued right now (for tests and benchmarks)
+
+    def __enter__(self) -> WriterLock:
+        with self._count:
+            self.waiting += 1
+        try:
+            acquired = self._lock.acquire(timeout=self._timeout)
+        finally:
+            with self._count:
+                self.waiting -= 1
+        if not acquired:
+            # The same error SQLite's busy timeout gave, so callers' handling is unchanged.
+            raise OperationalError(
+                "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked")
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
 
 
 class Database:
@@ -37,6 +79,17 @@ class Database:
         # burst of readers queues behind the writers until the busy timeout fails them.
         reader = engine.execution_options(studybot_read=True)
         self.reads: sessionmaker[Session] = sessionmaker(reader, expire_on_commit=False)
+        # PostgreSQL locks rows, not the file: its writers keep running side by side.
+        self.writer: WriterLock | None = (
+            WriterLock(WRITER_TIMEOUT_S) if engine.dialect.name == "sqlite" else None
+        )
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction, committed on leaving; on SQLite one at a time."""
+        guard: AbstractContextManager[object] = self.writer or nullcontext()
+        with guard, self.sessions.begin() as session:
+            yield session
 
     @property
     def dialect(self) -> str:
@@ -88,6 +141,54 @@ def _detail(error: DBAPIError, url: str) -> str:
     if password:
         detail = detail.replace(str(password), "***")
     return detail[:300]
+
+
+class DatabaseInUseError(DatabaseError):
+    """Another process serves this SQLite file (``studybot run`` holds its lock file)."""
+
+    def __init__(self, lock_path: Path, holder: str) -> None:
+        super().__init__(f"{lock_path} is held by process {holder or '?'}")
+        self.lock_path = lock_path
+        self.holder = holder
+
+
+def lock_path(url: str) -> Path | None:
+    """The lock file beside a SQLite database file; None for PostgreSQL and in-memory."""
+    path = _sqlite_file(_normalise_url(url))
+    return None if path is None else path.with_name(path.name + ".lock")
+
+
+def hold_sole_process(url: str) -> IO[str] | None:
+    """Take the SQLite file for this process's lifetime, or raise DatabaseInUseError.
+
+    One SQLite file serves one process: the writer lock only orders writers within a
+    process, and a second server would be back in SQLite's busy back-off (replicas need
+    PostgreSQL). The kernel drops the lock when the process ends, even killed, so a
+    crash never leaves it stale. Keep the returned file open; None: nothing to hold.
+    """
+    path = lock_path(url)
+    if path is None:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held until exit
+    except OSError as error:
+        raise DatabaseError(f"cannot create the lock file {path} ({error.strerror})") from error
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read(20).strip()
+        handle.close()
+        raise DatabaseInUseError(path, holder) from None
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
 
 
 def write_problem(database: Database) -> str | None:

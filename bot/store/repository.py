@@ -76,7 +76,7 @@ class Repository:
     """Typed persistence operations used by the services."""
 
     def __init__(self, database: Database, *, clock: Callable[[], dt.datetime] = utc_now) -> None:
-        self._sessions: sessionmaker[Session] = database.sessions
+        self._write = database.write
         self._reads: sessionmaker[Session] = database.reads
         self._clock = clock
 
@@ -84,7 +84,7 @@ class Repository:
 
     def ensure_meeting(self, date: dt.date) -> Meeting:
         """Create the meeting row if missing and return it."""
-        with self._sessions.begin() as s:
+        with self._write() as s:
             return to_meeting(self._ensure_meeting(s, date))
 
     def get_meeting(self, date: dt.date) -> Meeting | None:
@@ -95,7 +95,7 @@ class Repository:
 
     def set_skipped(self, date: dt.date, skipped: bool, reason: str | None = None) -> Meeting:
         """Mark a meeting skipped (with a reason) or held again."""
-        with self._sessions.begin() as s:
+        with self._write() as s:
             row = self._ensure_meeting(s, date)
             row.skipped = skipped
             row.skip_reason = reason if skipped else None
@@ -116,7 +116,7 @@ class Repository:
     def add_topic(self, new: NewTopic, source: TopicSource = "slack") -> Topic:
         """Store a submission; refuse a second open topic with the same source per meeting."""
         now = self._clock()
-        with self._sessions.begin() as s:
+        with self._write() as s:
             self._lock_meeting(s, new.meeting)
             self._refuse_duplicate(s, new.meeting, new.normalized_url)
             row = TopicRow(
@@ -179,7 +179,7 @@ class Repository:
         """Change the given fields; ``url`` must come with its ``normalized_url``."""
         if url is not None and normalized_url is None:
             raise ValueError("url changed without its normalized_url")
-        with self._sessions.begin() as s:
+        with self._write() as s:
             row = self._topic_row(s, topic_id, lock=True)
             date = row.meeting_date if meeting is None else meeting
             source = row.normalized_url if normalized_url is None else normalized_url
@@ -196,7 +196,7 @@ class Repository:
 
     def set_status(self, topic_id: int, status: TopicStatus) -> Topic:
         """Withdraw, restore or mark presented; restoring re-checks the duplicate rule."""
-        with self._sessions.begin() as s:
+        with self._write() as s:
             row = self._topic_row(s, topic_id, lock=True)
             if row.status == TopicStatus.WITHDRAWN.value and status != TopicStatus.WITHDRAWN:
                 self._lock_meeting(s, row.meeting_date)
@@ -208,7 +208,7 @@ class Repository:
 
     def set_card(self, topic_id: int, channel: str, ts: str) -> Topic:
         """Record the channel message (topic card) that members vote on."""
-        with self._sessions.begin() as s:
+        with self._write() as s:
             row = self._topic_row(s, topic_id, lock=True)
             row.card_channel, row.card_ts = channel, ts
             row.updated_at = self._clock()
@@ -230,7 +230,7 @@ class Repository:
 
     def move_open_topics(self, from_date: dt.date, to_date: dt.date) -> int:
         """Move the active topics of one meeting (votes included) to another; return how many."""
-        with self._sessions.begin() as s:
+        with self._write() as s:
             self._ensure_meeting(s, to_date)
             moved = s.execute(
                 update(TopicRow)
@@ -290,7 +290,7 @@ class Repository:
         """
         check_emoji(emoji)
         try:
-            with self._sessions.begin() as s:
+            with self._write() as s:
                 s.add(ProcessedEventRow(event_id=event_id, processed_at=self._clock()))
                 s.flush()  # the primary key refuses a re-delivery, even a concurrent one
                 self._topic_row(s, topic_id)
@@ -303,7 +303,7 @@ class Repository:
     def mark_event_processed(self, event_id: str) -> bool:
         """Record an event without vote effect; False when it was seen before."""
         try:
-            with self._sessions.begin() as s:
+            with self._write() as s:
                 s.add(ProcessedEventRow(event_id=event_id, processed_at=self._clock()))
         except IntegrityError:
             return False
@@ -311,7 +311,7 @@ class Repository:
 
     def forget_events_before(self, cutoff: dt.datetime) -> int:
         """Drop processed-event ids older than ``cutoff`` (Slack retries for minutes only)."""
-        with self._sessions.begin() as s:
+        with self._write() as s:
             gone = s.execute(
                 delete(ProcessedEventRow).where(ProcessedEventRow.processed_at < cutoff)
             )
@@ -337,7 +337,7 @@ class Repository:
         """Set the topic's votes to exactly ``held``; return (members added, members removed)."""
         wanted = {m: join_emojis(map(check_emoji, e)) for m, e in held.items()}
         wanted = {m: e for m, e in wanted.items() if e}
-        with self._sessions.begin() as s:
+        with self._write() as s:
             self._topic_row(s, topic_id, lock=True)
             before = frozenset(
                 s.scalars(select(VoteRow.member_id).where(VoteRow.topic_id == topic_id))
@@ -369,7 +369,7 @@ class Repository:
             "updated_at": now,
             "incident_notified": False,
         }
-        with self._sessions.begin() as s:
+        with self._write() as s:
             self._ensure_meeting(s, meeting)
             _insert_ignore(s, PublicationRow, values)
             return to_publication(self._publication_row(s, meeting, target))
@@ -395,7 +395,7 @@ class Repository:
             "last_error": last_error,
             "incident_notified": incident_notified,
         }
-        with self._sessions.begin() as s:
+        with self._write() as s:
             row = self._publication_row(s, meeting, target, lock=True)
             for name, value in changes.items():
                 if value is not UNSET:
@@ -413,7 +413,7 @@ class Repository:
                 return None
 
     def save_body_state(self, meeting: dt.date, state: str) -> None:
-        with self._sessions.begin() as s:
+        with self._write() as s:
             self._publication_row(s, meeting, "notion", lock=True).body_state = state
 
     def get_publication(self, meeting: dt.date, target: PublicationTarget) -> Publication | None:
@@ -429,7 +429,7 @@ class Repository:
     def claim_job_run(self, job_id: str, run_key: str, owner: str) -> bool:
         """True for exactly one caller per ``(job_id, run_key)``, across processes."""
         try:
-            with self._sessions.begin() as s:
+            with self._write() as s:
                 s.add(
                     JobRunRow(
                         job_id=job_id, run_key=run_key, claimed_by=owner, claimed_at=self._clock()
@@ -455,7 +455,7 @@ class Repository:
         )
         if replacing:
             free = free | (JobRunRow.claimed_by == replacing)
-        with self._sessions.begin() as s:
+        with self._write() as s:
             _insert_ignore(
                 s,
                 JobRunRow,
@@ -470,7 +470,7 @@ class Repository:
 
     def renew_lease(self, name: str, owner: str) -> bool:
         """Push the lease's expiry forward; False when ``owner`` no longer holds it."""
-        with self._sessions.begin() as s:
+        with self._write() as s:
             renewed = s.execute(
                 update(JobRunRow)
                 .where(
@@ -492,7 +492,7 @@ class Repository:
 
     def release_lease(self, name: str, owner: str) -> None:
         """Give the lease back (only its holder can)."""
-        with self._sessions.begin() as s:
+        with self._write() as s:
             s.execute(
                 update(JobRunRow)
                 .where(
@@ -505,7 +505,7 @@ class Repository:
 
     def mark_dirty(self, name: str, owner: str) -> None:
         """Note that what the lease guards changed while someone else held it."""
-        with self._sessions.begin() as s:
+        with self._write() as s:
             _insert_ignore(
                 s,
                 JobRunRow,
@@ -519,7 +519,7 @@ class Repository:
 
     def take_dirty(self, name: str) -> bool:
         """Clear the mark; True for exactly one caller when it was set."""
-        with self._sessions.begin() as s:
+        with self._write() as s:
             gone = s.execute(
                 delete(JobRunRow).where(JobRunRow.job_id == _DIRTY, JobRunRow.run_key == name)
             )
@@ -538,7 +538,7 @@ class Repository:
 
     def put_link_meta(self, meta: LinkMeta) -> None:
         """Insert or replace the cached metadata of ``meta.url``."""
-        with self._sessions.begin() as s:
+        with self._write() as s:
             _upsert(s, LinkCacheRow, link_meta_values(meta), keys=("url",))
 
     # -- helpers ----------------------------------------------------------------
