@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, str] = {
     "footprint": "bench.footprint",
     "reliability": "bench.reliability",
     "hostile": "bench.hostile",
+    "floors": "bench.floors",
 }
 
 

@@ -290,7 +290,10 @@ def app_env(
 class AppProcess:
     """`python -m bot run` in HTTP mode on a free loopback port, logs to a file."""
 
-    def __init__(self, env: dict[str, str], workdir: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], workdir: Path, module: Sequence[str] = ("bot", "run")
+    ) -> None:
+        self.module = tuple(module)  # what `python -m` runs: the bot, or the floor app
         self.env = dict(env)
         self.workdir = workdir
         self.port = free_port()
@@ -313,7 +316,7 @@ class AppProcess:
         with open(self.log_path, "ab") as log:
             began = time.perf_counter()
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run"],
+                [sys.executable, "-m", *self.module],
                 cwd=self.workdir,
                 env=self.env,
                 stdin=subprocess.DEVNULL,
