@@ -1,0 +1,48 @@
+"""Every /topic stores a topic and records its card: the SQL each one costs is budgeted.
+
+On SQLite each statement is roughly half a millisecond of CPU through SQLAlchemy, and a
+submission's CPU is what competes with acks under a burst (issue #20: 9.9 ms per
+/topic against Bolt's 0.7 ms). Counted: statements sent to the database, BEGIN and
+COMMIT excluded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from bot.store import Database, Repository
+from tests.store.conftest import NewTopicFactory
+
+
+@contextmanager
+def counted(database: Database) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            seen.append(statement.split()[0].upper())
+
+    event.listen(database.engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        event.remove(database.engine, "before_cursor_execute", before)
+
+
+def test_storing_a_submission_and_its_card_stays_within_budget(
+    database: Database, repo: Repository, new_topic: NewTopicFactory
+) -> None:
+    repo.add_topic(new_topic())  # the meeting exists from here on, as it will in a week
+    with counted(database) as added:
+        topic = repo.add_topic(new_topic())
+    with counted(database) as carded:
+        stored = repo.set_card(topic.id, "C0CARDS01", "1700000000.000100")
+    assert stored.card_ts == "1700000000.000100" and stored.card_channel == "C0CARDS01"
+    # meeting (insert-or-keep), duplicate check, topic insert; PostgreSQL adds its row lock.
+    assert len(added) <= (4 if database.dialect == "postgresql" else 3), added
+    # One UPDATE and the read of the stored topic, no load-lock-flush.
+    assert carded == ["UPDATE", "SELECT"], carded
