@@ -24,6 +24,7 @@ from bot.slack.app import create_app, listener_pool
 from bot.slack.cards import Cards
 from bot.slack.client import Directory, make_client
 from bot.slack.deps import SlackDeps
+from bot.slack.followups import AckGate, FollowUps
 from bot.slack.reactions import CoalescingRefresher, SlackReactions
 from bot.store import Database, LinkMeta, Repository, open_database
 
@@ -124,6 +125,8 @@ def build_runtime(
         post_card=cards.ensure,
     )
     topics.on_change = cycle_service.topic_changed
+    # A submission's card and receipt wait while other requests wait for their ack.
+    gate = AckGate()
     deps = SlackDeps(
         topics=topics,
         cards=cards,
@@ -132,6 +135,7 @@ def build_runtime(
         channel=channel,
         group_name=settings.group_name,
         cycle=cycle_service,
+        background=FollowUps(gate),
     )
     listeners = listener_pool()
     app = create_app(
@@ -140,7 +144,7 @@ def build_runtime(
         signing_secret=_secret(settings.slack_signing_secret),
         client=client,
         deps=deps,
-        extra=[lambda app: reactions.register(app, votes=votes)],
+        extra=[lambda app: reactions.register(app, votes=votes), gate.register],
     )
     return Runtime(
         settings,
