@@ -6,6 +6,8 @@ class). Rounds alternate between them, so a machine whose speed drifts during th
 (other work on the cores) moves both alike. Reported: `/topic` at concurrency 20 and
 `reaction_added` at concurrency 8 (p50 / p99 / max and events per second), each as a
 ratio to the floor, on SQLite and on PostgreSQL (a private schema, dropped after).
+The votes are a group's: 40 members known to FakeSlack, each voting once on each of
+20 cards (every event a new vote, as in the week before a meeting).
 """
 
 from __future__ import annotations
@@ -48,13 +50,14 @@ class Sizes:
     rounds: int = 3  # floor, app, floor, app, ...: each round's share of the requests
     commands: int = 300  # /topic per process
     command_concurrency: int = 20
-    events: int = 900  # reaction_added per process
+    events: int = 800  # reaction_added per process: 40 members x 20 cards
     event_concurrency: int = 8
     cards: int = 20
     warmup: int = 20
 
 
 QUICK = Sizes(rounds=1, commands=20, events=40, cards=4, warmup=4)
+MEMBERS = 40  # who votes: a study group of 5-40 (PRODUCT.md), known to Slack
 
 
 @contextmanager
@@ -87,15 +90,25 @@ def query(url: str, sql: str) -> list[tuple[Any, ...]]:
         engine.dispose()
 
 
+def voter(k: int) -> str:
+    return f"U0FVOTE{k:03d}"
+
+
 def send_reactions(
-    app: AppProcess, cards: list[tuple[str, str, str]], count: int, concurrency: int, tag: str
+    app: AppProcess,
+    cards: list[tuple[str, str, str]],
+    numbers: range,
+    concurrency: int,
+    tag: str,
 ) -> tuple[list[float], list[int], float]:
-    """``count`` new votes (distinct voters) over ``cards``: latencies, statuses, seconds."""
+    """Vote events ``numbers`` (member n // cards on card n % cards, each pair once, as a
+    group of members votes): latencies, statuses, seconds."""
 
     def job(n: int) -> Callable[[httpx.Client], tuple[float, int]]:
         channel, ts, presenter = cards[n % len(cards)]
-        user = f"U0F{tag}{n // len(cards):05d}"
-        event = reaction_event(channel=channel, ts=ts, user=user, item_user=presenter, n=n)
+        event = reaction_event(
+            channel=channel, ts=ts, user=voter(n // len(cards)), item_user=presenter, n=n
+        )
         body = event_body(event, f"Ev{tag}{n:07d}")
 
         def send(client: httpx.Client) -> tuple[float, int]:
@@ -110,7 +123,7 @@ def send_reactions(
         return send
 
     began = time.perf_counter()
-    out = fan_out([job(n) for n in range(count)], concurrency)
+    out = fan_out([job(n) for n in numbers], concurrency)
     return [o[0] for o in out], [o[1] for o in out], time.perf_counter() - began
 
 
@@ -169,10 +182,10 @@ def measure(
         cards = [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
         per_round = max(1, sizes.events // sizes.rounds)
         for r in range(sizes.rounds):
+            numbers = range(r * per_round, (r + 1) * per_round)
             for name, process in (("floor", floor), ("app", app)):
-                tag = f"{name[0].upper()}{r}"
                 tallies[f"{name}_vote"].add(
-                    *send_reactions(process, cards, per_round, sizes.event_concurrency, tag)
+                    *send_reactions(process, cards, numbers, sizes.event_concurrency, name)
                 )
         votes = query(url, "select count(*) from votes")[0][0]
     finally:
@@ -200,6 +213,8 @@ def run(quick: bool = False) -> Result:
     sizes = QUICK if quick else Sizes()
     result = Result("floors")
     slack, notion, database_id = start_fakes(voter_count=1)
+    for k in range(max(MEMBERS, -(-sizes.events // sizes.cards))):
+        slack.add_user(voter(k), voter(k).lower())
     try:
         with (
             tempfile.TemporaryDirectory(prefix="bench-floors-") as tmp,
