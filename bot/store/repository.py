@@ -600,14 +600,23 @@ class Repository:
 
     def _newer(self, s: Session, topic_id: int, member_id: str, emoji: str, event_ts: str) -> bool:
         """Record ``event_ts`` as the newest for this key unless a newer one is there."""
-        micros = _micros(event_ts)
-        key = {"topic_id": topic_id, "member_id": member_id, "emoji": emoji}
-        _insert_ignore(s, ReactionMarkRow, {**key, "event_micros": -1})
-        row = s.scalars(select(ReactionMarkRow).filter_by(**key).with_for_update()).one()
-        if row.event_micros > micros:
-            return False
-        row.event_micros = micros
-        return True
+        # One conditional upsert instead of insert, lock, read and update: it writes
+        # (and returns the row) unless the stored mark is newer; every vote comes here.
+        values = {
+            "topic_id": topic_id,
+            "member_id": member_id,
+            "emoji": emoji,
+            "event_micros": _micros(event_ts),
+        }
+        insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
+        stmt = insert(ReactionMarkRow).values(values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["topic_id", "member_id", "emoji"],
+            set_={"event_micros": stmt.excluded.event_micros},
+            where=ReactionMarkRow.event_micros <= stmt.excluded.event_micros,
+        )
+        # RETURNING, not rowcount: the ORM session does not report one for an upsert.
+        return s.execute(stmt.returning(ReactionMarkRow.event_micros)).first() is not None
 
     def _change_vote(
         self, s: Session, topic_id: int, member_id: str, emoji: str, added: bool

@@ -46,3 +46,17 @@ def test_storing_a_submission_and_its_card_stays_within_budget(
     assert len(added) <= (4 if database.dialect == "postgresql" else 3), added
     # One UPDATE and the read of the stored topic, no load-lock-flush.
     assert carded == ["UPDATE", "SELECT"], carded
+
+
+def test_applying_a_vote_stays_within_budget(
+    database: Database, repo: Repository, new_topic: NewTopicFactory
+) -> None:
+    topic = repo.add_topic(new_topic())
+    with counted(database) as voted:
+        assert repo.apply_reaction("Ev1", topic.id, "U0VOTER1", "+1", True, "1700000001.000000")
+    with counted(database) as stale:  # older than the mark: recorded, changes nothing
+        assert repo.apply_reaction("Ev0", topic.id, "U0VOTER1", "+1", False, "1700000000.0")
+    assert repo.vote_count(topic.id) == 1
+    # event id, topic check, ordering mark (one conditional upsert), vote row (3).
+    assert len(voted) <= 6, voted
+    assert len(stale) <= 3, stale
