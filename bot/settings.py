@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.i18n import Language, t
 from bot.core.weeks import WEEKDAYS, Cycle, parse_weekday
+from bot.lang import language_hint as language_hint  # moved out: --help skips pydantic
 
 CommaList = Annotated[tuple[str, ...], NoDecode]
 DateList = Annotated[tuple[dt.date, ...], NoDecode]
@@ -365,21 +366,3 @@ def _error_text(item: Any, lang: Language) -> str:
     if kind in ("greater_than_equal", "less_than_equal"):
         return t(lang, "cfg_range", low=1, high=65535)
     return t(lang, "cfg_invalid")
-
-
-def language_hint(
-    env: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
-) -> Language:
-    """LANGUAGE as far as it can be read without valid settings (for errors and --help)."""
-    import os
-
-    value: str | None = None
-    source: Mapping[str, str] = os.environ if env is None else env
-    for key, item in source.items():
-        if key.upper() == "LANGUAGE" and item.strip():
-            value = item
-    if value is None and env is None and env_file is not None and Path(env_file).is_file():
-        from dotenv import dotenv_values
-
-        value = dotenv_values(env_file).get("LANGUAGE")
-    return "en" if (value or "").strip().lower().startswith("en") else "ja"
