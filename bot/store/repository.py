@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, and_, delete, func, select, update
+from sqlalchemy import CursorResult, Select, and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -296,9 +296,14 @@ class Repository:
         check_emoji(emoji)
         try:
             with self._write() as s:
-                s.add(ProcessedEventRow(event_id=event_id, processed_at=self._clock()))
-                s.flush()  # the primary key refuses a re-delivery, even a concurrent one
-                self._topic_row(s, topic_id)
+                # The primary key refuses a re-delivery, even a concurrent one. Plain
+                # statements, not ORM objects: every vote comes here, and the unit of
+                # work's flush was a fifth of a vote's CPU.
+                s.execute(
+                    insert(ProcessedEventRow).values(event_id=event_id, processed_at=self._clock())
+                )
+                if s.scalar(select(TopicRow.id).where(TopicRow.id == topic_id)) is None:
+                    raise NotFoundError(f"no topic {topic_id}")
                 if event_ts is None or self._newer(s, topic_id, member_id, emoji, event_ts):
                     self._change_vote(s, topic_id, member_id, emoji, added)
         except IntegrityError:
@@ -625,15 +630,18 @@ class Repository:
             values = {"topic_id": topic_id, "member_id": member_id, "emojis": ""}
             _insert_ignore(s, VoteRow, values)
         key = (VoteRow.topic_id == topic_id, VoteRow.member_id == member_id)
-        row = s.scalars(select(VoteRow).where(*key).with_for_update()).one_or_none()
-        if row is None:
+        current = s.scalar(select(VoteRow.emojis).where(*key).with_for_update())
+        if current is None:
             return
-        held = split_emojis(row.emojis)
-        held = held | {emoji} if added else held - {emoji}
+        before = split_emojis(current)
+        held = before | {emoji} if added else before - {emoji}
+        if held == before and current:
+            return  # a re-added or absent emoji: nothing to write
         if held:
-            row.emojis = join_emojis(held)
+            change: Any = update(VoteRow).values(emojis=join_emojis(held))
         else:
-            s.delete(row)
+            change = delete(VoteRow)
+        s.execute(change.where(*key).execution_options(synchronize_session=False))
 
     def _publication_row(
         self, s: Session, meeting: dt.date, target: str, *, lock: bool = False
