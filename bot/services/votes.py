@@ -76,12 +76,14 @@ class VoteService:
         """Apply one event; True when it changed something (never twice for one event id)."""
         if not self.counts(reaction.emoji):
             return False
-        topic = self.repo.topic_by_card(reaction.channel, reaction.ts)
-        if topic is None or not self._may_vote(topic, reaction.user):
+        card = self.repo.card_owner(reaction.channel, reaction.ts)
+        if card is None or card.withdrawn:
+            return False
+        if not self._member_may_vote(card.presenter_id, reaction.user):
             return False
         applied = self.repo.apply_reaction(
             reaction.event_id,
-            topic.id,
+            card.topic_id,
             reaction.user,
             # The full name: Slack keeps ``+1`` and ``+1::skin-tone-2`` from one member as
             # two reactions, so removing one must leave the vote the other still holds.
@@ -93,19 +95,23 @@ class VoteService:
             log.info(
                 "vote_applied",
                 extra={
-                    "topic_id": topic.id,
+                    "topic_id": card.topic_id,
                     "added": reaction.added,
                     "event_id": reaction.event_id,
                 },
             )
             if self.on_change is not None:
-                self.on_change(topic.id)
+                self.on_change(card.topic_id)
         return applied
 
     def _may_vote(self, topic: Topic, user: str) -> bool:
-        if topic.status == TopicStatus.WITHDRAWN or user == topic.presenter.user_id:
+        if topic.status == TopicStatus.WITHDRAWN:
             return False
-        return not self.bots.is_bot(user)
+        return self._member_may_vote(topic.presenter.user_id, user)
+
+    def _member_may_vote(self, presenter_id: str, user: str) -> bool:
+        """The presenter's own reaction and bots do not count."""
+        return user != presenter_id and not self.bots.is_bot(user)
 
     def reconcile(self, meeting: dt.date, reader: ReactionReader) -> list[Correction]:
         """Rebuild every card's tally of ``meeting`` from the reactions Slack holds now."""

@@ -91,3 +91,12 @@ def as_state(value: str) -> PublicationState:
     if value not in get_args(PublicationState):
         raise ValueError(f"unknown publication state: {value!r}")
     return cast(PublicationState, value)
+
+
+@dataclass(frozen=True, slots=True)
+class CardOwner:
+    """What a vote on a topic card needs to know of its topic (no vote count)."""
+
+    topic_id: int
+    presenter_id: str
+    withdrawn: bool

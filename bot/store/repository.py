@@ -41,6 +41,7 @@ from bot.store.models import (
 )
 from bot.store.records import (
     UNSET,
+    CardOwner,
     DuplicateSourceError,
     LinkMeta,
     NotFoundError,
@@ -225,6 +226,19 @@ class Repository:
         query = _topics().where(TopicRow.card_channel == channel, TopicRow.card_ts == ts)
         found = self._fetch(query)
         return found[0] if found else None
+
+    def card_owner(self, channel: str, ts: str) -> CardOwner | None:
+        """The topic of the card ``(channel, ts)`` as a vote needs it, in one narrow read
+        (every reaction event asks; a whole topic with its vote count cost a fifth of
+        a vote's CPU)."""
+        query = select(TopicRow.id, TopicRow.presenter_id, TopicRow.status).where(
+            TopicRow.card_channel == channel, TopicRow.card_ts == ts
+        )  # unique: ix_topics_card
+        with self._reads.begin() as s:
+            found = s.execute(query).first()
+        if found is None:
+            return None
+        return CardOwner(found[0], found[1], found[2] == TopicStatus.WITHDRAWN.value)
 
     def earlier_topics_with_url(self, normalized_url: str, before: dt.date) -> list[Topic]:
         """Non-withdrawn topics with this source at meetings before ``before``, oldest first."""

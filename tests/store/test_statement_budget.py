@@ -60,3 +60,19 @@ def test_applying_a_vote_stays_within_budget(
     # event id, topic check, ordering mark (one conditional upsert), vote row (3).
     assert len(voted) <= 6, voted
     assert len(stale) <= 3, stale
+
+
+def test_a_vote_finds_its_cards_topic_in_one_narrow_read(
+    database: Database, repo: Repository, new_topic: NewTopicFactory
+) -> None:
+    from bot.core.model import TopicStatus
+
+    topic = repo.add_topic(new_topic())
+    repo.set_card(topic.id, "C0CARDS01", "1700000000.000100")
+    with counted(database) as read:
+        card = repo.card_owner("C0CARDS01", "1700000000.000100")
+    assert card is not None and read == ["SELECT"]
+    assert (card.topic_id, card.presenter_id, card.withdrawn) == (topic.id, "U1", False)
+    repo.set_status(topic.id, TopicStatus.WITHDRAWN)
+    assert repo.card_owner("C0CARDS01", "1700000000.000100").withdrawn  # type: ignore[union-attr]
+    assert repo.card_owner("C0CARDS01", "1700000000.000999") is None
