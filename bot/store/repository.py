@@ -6,7 +6,17 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, and_, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Select,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -310,16 +320,18 @@ class Repository:
         check_emoji(emoji)
         try:
             with self._write() as s:
-                # The primary key refuses a re-delivery, even a concurrent one. Plain
-                # statements, not ORM objects: every vote comes here, and the unit of
-                # work's flush was a fifth of a vote's CPU.
-                s.execute(
+                # Plain statements on the session's connection, not ORM objects or the
+                # ORM's statement handling: every vote comes here, and those were half
+                # of a vote's CPU. The same transaction, so exactly-once is unchanged.
+                conn = s.connection()
+                # The primary key refuses a re-delivery, even a concurrent one.
+                conn.execute(
                     insert(ProcessedEventRow).values(event_id=event_id, processed_at=self._clock())
                 )
-                if s.scalar(select(TopicRow.id).where(TopicRow.id == topic_id)) is None:
+                if conn.scalar(select(TopicRow.id).where(TopicRow.id == topic_id)) is None:
                     raise NotFoundError(f"no topic {topic_id}")
-                if event_ts is None or self._newer(s, topic_id, member_id, emoji, event_ts):
-                    self._change_vote(s, topic_id, member_id, emoji, added)
+                if event_ts is None or self._newer(conn, topic_id, member_id, emoji, event_ts):
+                    self._change_vote(conn, topic_id, member_id, emoji, added)
         except IntegrityError:
             return False
         return True
@@ -617,7 +629,9 @@ class Repository:
             raise NotFoundError(f"no topic {topic_id}")
         return to_topic(*found)
 
-    def _newer(self, s: Session, topic_id: int, member_id: str, emoji: str, event_ts: str) -> bool:
+    def _newer(
+        self, s: Connection, topic_id: int, member_id: str, emoji: str, event_ts: str
+    ) -> bool:
         """Record ``event_ts`` as the newest for this key unless a newer one is there."""
         # One conditional upsert instead of insert, lock, read and update: it writes
         # (and returns the row) unless the stored mark is newer; every vote comes here.
@@ -627,18 +641,19 @@ class Repository:
             "emoji": emoji,
             "event_micros": _micros(event_ts),
         }
-        insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
-        stmt = insert(ReactionMarkRow).values(values)
+        upsert = postgresql.insert if s.dialect.name == "postgresql" else sqlite.insert
+        stmt = upsert(ReactionMarkRow).values(values)
         stmt = stmt.on_conflict_do_update(
             index_elements=["topic_id", "member_id", "emoji"],
             set_={"event_micros": stmt.excluded.event_micros},
             where=ReactionMarkRow.event_micros <= stmt.excluded.event_micros,
         )
-        # RETURNING, not rowcount: the ORM session does not report one for an upsert.
+        # RETURNING, not rowcount: a conflict that updates nothing must read as "older"
+        # on PostgreSQL's driver too.
         return s.execute(stmt.returning(ReactionMarkRow.event_micros)).first() is not None
 
     def _change_vote(
-        self, s: Session, topic_id: int, member_id: str, emoji: str, added: bool
+        self, s: Connection, topic_id: int, member_id: str, emoji: str, added: bool
     ) -> None:
         if added:
             values = {"topic_id": topic_id, "member_id": member_id, "emojis": ""}
@@ -655,7 +670,7 @@ class Repository:
             change: Any = update(VoteRow).values(emojis=join_emojis(held))
         else:
             change = delete(VoteRow)
-        s.execute(change.where(*key).execution_options(synchronize_session=False))
+        s.execute(change.where(*key))
 
     def _publication_row(
         self, s: Session, meeting: dt.date, target: str, *, lock: bool = False
@@ -682,9 +697,12 @@ def _topics() -> Select[TopicRow, int]:
     return select(TopicRow, _VOTES)
 
 
-def _insert_ignore(s: Session, model: type[Base], values: Mapping[str, object]) -> None:
+def _insert_ignore(
+    s: Session | Connection, model: type[Base], values: Mapping[str, object]
+) -> None:
     """INSERT that silently keeps an existing row with the same key (insert-or-get)."""
-    if s.get_bind().dialect.name == "postgresql":
+    dialect = s.dialect if isinstance(s, Connection) else s.get_bind().dialect
+    if dialect.name == "postgresql":
         s.execute(postgresql.insert(model).values(dict(values)).on_conflict_do_nothing())
     else:
         s.execute(sqlite.insert(model).values(dict(values)).on_conflict_do_nothing())
