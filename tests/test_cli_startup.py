@@ -1,0 +1,68 @@
+"""`studybot --help`, `--version` and `preview` import only what they need (issue #20).
+
+The start-up of each command was 0.9-1.1 s, almost all of it imports: Alembic for every
+command, pydantic for --help, Slack's SDK for a read-only preview. Which modules a
+command loads is a property of the code, checked here in a fresh interpreter (one
+subprocess per case); the timings themselves live in bench/ and docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SETTING_PREFIXES
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY_FOR_HELP = ("pydantic", "pydantic_settings", "sqlalchemy", "alembic", "slack_sdk",
+                  "slack_bolt", "httpx", "holidays")  # fmt: skip
+HEAVY_FOR_PREVIEW = ("alembic", "slack_sdk", "slack_bolt", "httpx", "notion_client", "apscheduler")
+
+PROBE = """
+import json, sys
+from bot.__main__ import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exit:
+    code = exit.code
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def _loaded(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SETTING_PREFIXES)}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'studybot.db'}"
+    env["PYTHONPATH"] = str(ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    return report["code"], {name.split(".")[0] for name in report["modules"]}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version_import_nothing_heavy(tmp_path: Path, flag: str) -> None:
+    code, modules = _loaded(tmp_path, flag)
+    assert code == 0
+    assert not modules & set(HEAVY_FOR_HELP), sorted(modules & set(HEAVY_FOR_HELP))
+
+
+@pytest.mark.slow
+def test_preview_of_a_current_database_needs_no_alembic_nor_slack(tmp_path: Path) -> None:
+    from bot.store import open_database
+
+    open_database(f"sqlite:///{tmp_path / 'studybot.db'}").dispose()  # migrated once
+    code, modules = _loaded(tmp_path, "preview", "--format", "json")
+    assert code == 0
+    assert not modules & set(HEAVY_FOR_PREVIEW), sorted(modules & set(HEAVY_FOR_PREVIEW))
