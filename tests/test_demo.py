@@ -115,3 +115,16 @@ def test_demo_runs_from_the_built_wheel(tmp_path: Path) -> None:
 
 def test_no_top_level_seed_copy_to_drift() -> None:
     assert SEEDS.is_file() and not (ROOT / "seeds" / "demo_week.yaml").exists()
+
+
+def test_an_output_path_that_cannot_be_a_directory_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file, not a directory", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NOTION_"))}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--out", "taken"],
+        cwd=tmp_path, env={**env, "LANGUAGE": "ja"}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "Slack" not in proc.stderr
+    assert "studybot: ファイル taken: " in proc.stderr
+    assert "対処: パスと、このユーザーの読み書きの権限を確認してください" in proc.stderr

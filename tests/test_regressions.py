@@ -293,6 +293,10 @@ def test_a_corrupt_database_file_is_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith("studybot: DATABASE_URL: cannot open the database (")
     assert "file is not a database" in proc.stderr and "Traceback" not in proc.stderr
+    ja = _studybot(tmp_path, "preview", LANGUAGE="ja")
+    assert ja.returncode == 2
+    assert ja.stderr.startswith("studybot: DATABASE_URL: データベースを開けません（")
+    assert "対処: DATABASE_URL と" in ja.stderr
 
 
 def test_health_needs_a_database_that_takes_writes(tmp_path: Path) -> None:
