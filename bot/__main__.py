@@ -55,6 +55,11 @@ class _Parsers:
                     "-h", "--help", action="help", default=argparse.SUPPRESS,
                     help=t(lang, "cli_h_help"),
                 )  # fmt: skip
+                # On every parser, so `studybot publish --debug` works as well.
+                self.add_argument(
+                    "--debug", action="store_true", default=argparse.SUPPRESS,
+                    help=t(lang, "cli_h_debug"),
+                )  # fmt: skip
 
             def error(self, message: str) -> NoReturn:
                 self.print_usage(sys.stderr)
@@ -99,7 +104,6 @@ def _build(parser: argparse.ArgumentParser, lang: Language) -> argparse.Argument
     date = _date_type(lang)
     parser.add_argument("--version", action="version", version=f"studybot {version()}",
                         help=h("cli_h_version"))  # fmt: skip
-    parser.add_argument("--debug", action="store_true", help=h("cli_h_debug"))
     sub = parser.add_subparsers(dest="command", required=True, title=h("cli_commands"))
     demo = sub.add_parser("demo", help=h("cli_h_demo"), description=h("cli_h_demo"))
     demo.add_argument("--out", default="demo-output", help=h("cli_h_out"))
@@ -425,6 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; exit 0 done, 1 failed, 2 configuration (README)."""
     lang = language_hint()
     args = _parser(lang).parse_args(argv)
+    debug = bool(getattr(args, "debug", False))
     try:
         settings = _settings()
     except ConfigError as error:
@@ -442,14 +447,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         secrets,
         logging.WARNING if quiet else logging.INFO,
         # A person reads one line per problem; the bot's own log keeps its stack traces.
-        tracebacks=args.debug or args.command == "run",
+        tracebacks=debug or args.command == "run",
     )
     try:
         return COMMANDS[args.command](settings, args)
     except KeyboardInterrupt:
         return EXIT_FAILED
     except Exception as error:
-        if args.debug:
+        if debug:
             import traceback
 
             traceback.print_exc()

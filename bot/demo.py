@@ -7,6 +7,8 @@ import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -21,7 +23,8 @@ from bot.services.topics import TopicService
 from bot.slack.blocks import agenda_blocks as slack_agenda_blocks
 from bot.store import Repository, open_database
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "demo_week.yaml"
+# Package data (bot/seeds/): shipped in the wheel and the image, found from any directory.
+SEEDS: Traversable = files("bot") / "seeds" / "demo_week.yaml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +44,7 @@ def load_seed_week(
     repo: Repository,
     cycle: Cycle,
     now: dt.datetime,
-    seeds: Path = SEEDS,
+    seeds: Traversable = SEEDS,
     lang: Language = "ja",
 ) -> tuple[dt.date, int, list[tuple[str, list[str]]]]:
     """Submit every seed through the same service Slack uses, then apply the seed votes."""
@@ -74,7 +77,7 @@ def run_demo(
     lang: Language = "ja",
     group_name: str = "機械学習勉強会",
     cycle: Cycle | None = None,
-    seeds: Path = SEEDS,
+    seeds: Traversable = SEEDS,
     stream: TextIO | None = None,
 ) -> DemoResult:
     """Fresh SQLite database, seeds in, agenda out (Markdown, Notion and Slack blocks)."""

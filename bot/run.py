@@ -8,7 +8,6 @@ import threading
 from collections.abc import Callable
 from types import FrameType
 
-from bot.core.i18n import t
 from bot.jobs import Jobs
 from bot.settings import Settings
 from bot.slack.app import HttpServer
@@ -42,7 +41,7 @@ def run(settings: Settings) -> int:
     problem = write_problem(runtime.database)
     if problem is not None:
         runtime.close()
-        raise DatabaseError(t(settings.language, "db_read_only", detail=problem))
+        raise DatabaseError("db_read_only", problem)
     healthy = health_check(runtime)
     jobs = Jobs(
         runtime.cycle,

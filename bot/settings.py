@@ -117,6 +117,14 @@ class Settings(BaseSettings):
     strict_paper_links: bool = False
     log_format: Literal["text", "json"] = "text"
 
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language(cls, value: Any) -> Any:
+        """GNU gettext also reads LANGUAGE (``en_US:en``, ``ja_JP.UTF-8``): take its language."""
+        if isinstance(value, str):
+            return re.split(r"[:_.@-]", value.strip().lower(), maxsplit=1)[0]
+        return value
+
     @field_validator("vote_emojis", "organizers", "roster", mode="before")
     @classmethod
     def _comma_list(cls, value: Any) -> tuple[str, ...]:

@@ -311,6 +311,10 @@ def test_a_corrupt_database_file_is_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith("studybot: DATABASE_URL: cannot open the database (")
     assert "file is not a database" in proc.stderr and "Traceback" not in proc.stderr
+    ja = _studybot(tmp_path, "preview", LANGUAGE="ja")
+    assert ja.returncode == 2
+    assert ja.stderr.startswith("studybot: DATABASE_URL: データベースを開けません（")
+    assert "対処: DATABASE_URL と" in ja.stderr
 
 
 def test_health_needs_a_database_that_takes_writes(tmp_path: Path) -> None:
@@ -416,3 +420,54 @@ def test_run_logs_when_each_job_runs_next_and_no_library_noise(tmp_path: Path) -
         "Scheduler started",
     ):
         assert noise not in stderr, noise
+
+
+def _studybot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env={**_bare_env(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_import_without_an_agenda_fails_and_each_result_is_printed_once(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("shopping list\n- milk\n", encoding="utf-8")
+    proc = _studybot(tmp_path, "import", "notes.txt", LANGUAGE="ja")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "アジェンダが 1 件も見つかりませんでした" in proc.stderr
+    output = proc.stdout + proc.stderr
+    assert output.count("notes.txt") == 2  # the progress line, then its one result line
+    assert output.count("回の日付が見つからない") == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("", "--http needs a URL"),
+        ("notaurl", "is not an https:// URL"),
+        ("http://bot.example.com", "is not an https:// URL"),
+        ("https://bot.example.com/slack/events", "--http https://bot.example.com"),
+    ],
+)
+def test_manifest_http_url_is_checked(tmp_path: Path, url: str, expected: str) -> None:
+    proc = _studybot(tmp_path, "manifest", "--http", url)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert expected in proc.stderr
+
+
+def test_manifest_http_url_accepted() -> None:
+    from bot.__main__ import _manifest_url_problem
+
+    for url in ("https://bot.example.com", "https://bot.example.com/studybot/"):
+        assert _manifest_url_problem(url, "en") is None
+
+
+def test_preview_date_must_be_a_meeting_day(tmp_path: Path) -> None:
+    proc = _studybot(tmp_path, "preview", "--date", "2026-12-02", SKIP_JP_HOLIDAYS="false")
+    assert proc.returncode == 2
+    assert "2026-12-02 is not a meeting day (thu); the coming meeting days: " in proc.stderr
+    ok = _studybot(tmp_path, "preview", "--date", "2026-12-03", SKIP_JP_HOLIDAYS="false")
+    assert ok.returncode == 0, ok.stderr

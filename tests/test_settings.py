@@ -210,3 +210,12 @@ def english_sentences(text: str) -> list[str]:
 def test_the_english_scanner_finds_english() -> None:
     assert english_sentences("unknown weekday “x”") == ["unknown weekday"]
     assert english_sentences("SLACK_BOT_TOKEN: xoxb- で始まる bot トークン (auth.test)") == []
+
+
+def test_gettext_style_language_values_are_understood() -> None:
+    # Many desktops export LANGUAGE=en_US:en for gettext; it is the same variable.
+    assert load_settings({"LANGUAGE": "en_US:en"}).language == "en"
+    assert load_settings({"LANGUAGE": "ja_JP.UTF-8"}).language == "ja"
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"LANGUAGE": "fr_FR:fr"})
+    assert caught.value.lines[0].startswith("LANGUAGE: ")

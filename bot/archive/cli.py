@@ -112,11 +112,8 @@ def run_import(settings: Settings, args: argparse.Namespace, out: TextIO | None 
     lang = settings.language
 
     def progress(index: int, count: int, report: FileReport) -> None:
-        summary = file_summary(report, lang)
-        line = t(
-            lang, "import_progress", index=index, count=count, path=report.path, summary=summary
-        )
-        print(line, file=sys.stderr, flush=True)
+        # Only where it is: each file's result is printed once, in the summary below.
+        print(f"[{index}/{count}] {report.path}", file=sys.stderr, flush=True)
 
     database = open_database(settings.database_url)
     try:
@@ -126,6 +123,11 @@ def run_import(settings: Settings, args: argparse.Namespace, out: TextIO | None 
     finally:
         database.dispose()
     out.write(render_report(report, lang))
+    if not report.meetings:
+        from bot.core.i18n import t as text
+
+        print(f"studybot: {text(lang, 'import_nothing')}", file=sys.stderr)
+        return 1
     return 1 if report.failed else 0
 
 

@@ -437,6 +437,19 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "ja": "データベースへの書き込み・読み込みに失敗しました: {detail}",
         "en": "the database failed: {detail}",
     },
+    "db_cannot_create": {
+        "ja": "データベースのファイルを作れません（{detail}）",
+        "en": "cannot create the database file ({detail})",
+    },
+    "db_cannot_open": {
+        "ja": "データベースを開けません（{detail}）",
+        "en": "cannot open the database ({detail})",
+    },
+    "fail_file": {"ja": "ファイル {path}: {detail}", "en": "file {path}: {detail}"},
+    "fail_file_fix": {
+        "ja": "パスと、このユーザーの読み書きの権限を確認してください",
+        "en": "check the path and that this user may read and write it",
+    },
     "db_read_only": {
         "ja": "データベースに書き込めません（読み取り専用か壊れています）: {detail}",
         "en": "the database cannot be written (read-only or damaged): {detail}",

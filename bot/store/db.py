@@ -60,7 +60,16 @@ class Database:
 
 
 class DatabaseError(Exception):
-    """The database cannot be opened or migrated; the message is safe to show (no password)."""
+    """The database cannot be opened or migrated; the message is safe to show (no password).
+
+    ``key`` names the message in bot.core.i18n, so the CLI shows it in the run's language."""
+
+    def __init__(self, key: str, detail: str) -> None:
+        from bot.core.i18n import t
+
+        super().__init__(t("en", key, detail=detail))
+        self.key = key
+        self.detail = detail
 
 
 def open_database(url: str) -> Database:
@@ -68,13 +77,13 @@ def open_database(url: str) -> Database:
     try:
         engine = create_db_engine(url)
     except OSError as error:
-        raise DatabaseError(f"cannot create the database file ({error.strerror})") from error
+        raise DatabaseError("db_cannot_create", str(error.strerror)) from error
     try:
         _upgrade(engine)
     except DBAPIError as error:
         # Also a file that is not a database at all (sqlite3.DatabaseError): one line.
         engine.dispose()
-        raise DatabaseError(f"cannot open the database ({_detail(error, url)})") from error
+        raise DatabaseError("db_cannot_open", _detail(error, url)) from error
     except BaseException:
         engine.dispose()
         raise

@@ -230,3 +230,11 @@ def test_help_and_errors_are_japanese_throughout(
     assert shown.startswith("studybot: 設定に問題があります")
     for line in shown.splitlines():
         assert english_sentences(line) == [], line
+
+
+def test_debug_works_after_the_command_too(tmp_path: Path) -> None:
+    with FakeSlack(TOKEN) as slack:
+        env = _env(slack, tmp_path)
+    env["SLACK_API_URL"] = f"http://127.0.0.1:{_closed_port()}/api/"
+    proc = _cli(env, tmp_path, "remind", "--debug")
+    assert proc.returncode == 1 and "Traceback" in proc.stderr
