@@ -209,11 +209,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(400, "transfer_encoding")
             return
         lengths = self.headers.get_all("Content-Length") or []
-        if not lengths:
-            self._refuse(411, "length_missing")
+        if len(lengths) > 1:
+            self._refuse(400, "several_lengths")
             return
-        if len(lengths) != 1 or not _LENGTH.fullmatch(lengths[0]):
-            self._refuse(400, "bad_length")
+        if not lengths or not _LENGTH.fullmatch(lengths[0]):  # absent, negative, not digits
+            self._refuse(411, "length_missing")
             return
         length = int(lengths[0])
         if length > MAX_BODY:

@@ -238,6 +238,15 @@ def test_chunked_with_content_length_is_refused_and_the_rest_never_served(
     assert [r.getMessage() for r in caplog.records].count("slack_request_refused") == 1
 
 
+def test_two_content_lengths_are_refused_and_the_rest_never_served(bot: Bot) -> None:
+    body = command_body(bot.slack.response_url(), "help").encode()
+    stamp = str(int(time.time()))
+    smuggled = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    head = [*post_head(len(body), stamp, sign(body, stamp)), f"Content-Length: {len(body) + 5}"]
+    answer = raw_request(bot.server.port, head, body, extra=smuggled)
+    assert status_of(answer) == 400 and answer.count(b"HTTP/1.1 ") == 1
+
+
 # -- #13.8 / #14.7: signed but malformed --------------------------------------------
 
 
