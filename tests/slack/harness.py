@@ -150,7 +150,14 @@ def running_bot(
         if lookup is not None:
             kwargs["lookup"] = lookup
         runtime = build_runtime(settings, owner=owner, **kwargs)
-        server = HttpServer(runtime.app, "127.0.0.1", 0, runtime.healthy, signing_secret=SECRET)
+        secret = settings.slack_signing_secret
+        server = HttpServer(
+            runtime.app,
+            "127.0.0.1",
+            0,
+            runtime.healthy,
+            signing_secret=secret.get_secret_value() if secret is not None else None,
+        )
         server.start()
         try:
             with httpx.Client(timeout=10) as http:
