@@ -164,7 +164,14 @@ def running_bot(
             kwargs["card_refresh_interval"] = card_refresh_interval
         runtime = build_runtime(settings, owner=owner, **kwargs)
         runtime.recover_cards()  # as `studybot run` does on start
-        server = HttpServer(runtime.app, "127.0.0.1", 0, runtime.healthy, signing_secret=SECRET)
+        secret = settings.slack_signing_secret
+        server = HttpServer(
+            runtime.app,
+            "127.0.0.1",
+            0,
+            runtime.healthy,
+            signing_secret=secret.get_secret_value() if secret is not None else None,
+        )
         server.start()
         try:
             with httpx.Client(timeout=10) as http:
