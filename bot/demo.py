@@ -23,8 +23,17 @@ from bot.services.topics import TopicService
 from bot.slack.blocks import agenda_blocks as slack_agenda_blocks
 from bot.store import Repository, open_database
 
-# Package data (bot/seeds/): shipped in the wheel and the image, found from any directory.
-SEEDS: Traversable = files("bot") / "seeds" / "demo_week.yaml"
+
+def _sample_week() -> Traversable:
+    """The sample week: package data in a wheel or the image (the build copies the
+    top-level ``seeds/demo_week.yaml`` to ``bot/seeds/``), else the checkout's ``seeds/``."""
+    packaged = files("bot") / "seeds" / "demo_week.yaml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "seeds" / "demo_week.yaml"
+
+
+SEEDS: Traversable = _sample_week()
 
 
 @dataclass(frozen=True, slots=True)

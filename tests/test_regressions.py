@@ -22,6 +22,7 @@ from bot.core.model import Presenter
 from bot.settings import ConfigError, load_settings, parse_reminder
 from bot.slack.client import make_client
 from bot.wiring import build_runtime
+from tests.conftest import Cli, CliResult
 from tests.fakes import FakeSlack
 from tests.slack.harness import (
     CHANNEL,
@@ -229,17 +230,8 @@ def test_reminder_weekdays_mean_what_cron_means(value: str, expected: object) ->
     assert parse_reminder(value) == expected
 
 
-def test_an_unopenable_database_is_one_line(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NOTION_"))}
-    env["DATABASE_URL"] = "postgresql+psycopg://u:sekrit-pw@127.0.0.1:9/x"
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot", "preview"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def test_an_unopenable_database_is_one_line(cli: Cli) -> None:
+    proc = cli({"DATABASE_URL": "postgresql+psycopg://u:sekrit-pw@127.0.0.1:9/x"}, "preview")
     assert proc.returncode == 2
     assert proc.stderr.startswith("studybot: DATABASE_URL:") and "Traceback" not in proc.stderr
     assert "sekrit-pw" not in proc.stderr
@@ -297,7 +289,8 @@ def _bare_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_a_corrupt_database_file_is_one_line(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_a_corrupt_database_file_is_one_line(tmp_path: Path, cli: Cli) -> None:
     (tmp_path / "bot.db").write_bytes(b"this is not a database, just text " * 200)
     proc = subprocess.run(
         [sys.executable, "-m", "bot", "preview"],
@@ -310,7 +303,7 @@ def test_a_corrupt_database_file_is_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith("studybot: DATABASE_URL: cannot open the database (")
     assert "file is not a database" in proc.stderr and "Traceback" not in proc.stderr
-    ja = _studybot(tmp_path, "preview", LANGUAGE="ja")
+    ja = _studybot(cli, tmp_path, "preview", LANGUAGE="ja")
     assert ja.returncode == 2
     assert ja.stderr.startswith("studybot: DATABASE_URL: データベースを開けません（")
     assert "対処: DATABASE_URL と" in ja.stderr
@@ -341,6 +334,7 @@ def test_health_needs_a_database_that_takes_writes(tmp_path: Path) -> None:
     conn.close()
 
 
+@pytest.mark.slow
 def test_run_refuses_a_read_only_database_in_one_line(tmp_path: Path) -> None:
     from bot.store import open_database
 
@@ -368,6 +362,7 @@ def test_run_refuses_a_read_only_database_in_one_line(tmp_path: Path) -> None:
     assert "studybot: DATABASE_URL: " in proc.stderr and "readonly" in proc.stderr
 
 
+@pytest.mark.slow
 def test_run_logs_when_each_job_runs_next_and_no_library_noise(tmp_path: Path) -> None:
     import httpx
 
@@ -421,20 +416,15 @@ def test_run_logs_when_each_job_runs_next_and_no_library_noise(tmp_path: Path) -
         assert noise not in stderr, noise
 
 
-def _studybot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env={**_bare_env(tmp_path), **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def _studybot(cli: Cli, tmp_path: Path, *args: str, **env: str) -> CliResult:
+    return cli({**_bare_env(tmp_path), **env}, *args)
 
 
-def test_import_without_an_agenda_fails_and_each_result_is_printed_once(tmp_path: Path) -> None:
+def test_import_without_an_agenda_fails_and_each_result_is_printed_once(
+    tmp_path: Path, cli: Cli
+) -> None:
     (tmp_path / "notes.txt").write_text("shopping list\n- milk\n", encoding="utf-8")
-    proc = _studybot(tmp_path, "import", "notes.txt", LANGUAGE="ja")
+    proc = _studybot(cli, tmp_path, "import", "notes.txt", LANGUAGE="ja")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "アジェンダが 1 件も見つかりませんでした" in proc.stderr
     output = proc.stdout + proc.stderr
@@ -451,8 +441,8 @@ def test_import_without_an_agenda_fails_and_each_result_is_printed_once(tmp_path
         ("https://bot.example.com/slack/events", "--http https://bot.example.com"),
     ],
 )
-def test_manifest_http_url_is_checked(tmp_path: Path, url: str, expected: str) -> None:
-    proc = _studybot(tmp_path, "manifest", "--http", url)
+def test_manifest_http_url_is_checked(tmp_path: Path, cli: Cli, url: str, expected: str) -> None:
+    proc = _studybot(cli, tmp_path, "manifest", "--http", url)
     assert proc.returncode == 2 and proc.stdout == ""
     assert expected in proc.stderr
 
@@ -464,9 +454,9 @@ def test_manifest_http_url_accepted() -> None:
         assert _manifest_url_problem(url, "en") is None
 
 
-def test_preview_date_must_be_a_meeting_day(tmp_path: Path) -> None:
-    proc = _studybot(tmp_path, "preview", "--date", "2026-12-02", SKIP_JP_HOLIDAYS="false")
+def test_preview_date_must_be_a_meeting_day(tmp_path: Path, cli: Cli) -> None:
+    proc = _studybot(cli, tmp_path, "preview", "--date", "2026-12-02", SKIP_JP_HOLIDAYS="false")
     assert proc.returncode == 2
     assert "2026-12-02 is not a meeting day (thu); the coming meeting days: " in proc.stderr
-    ok = _studybot(tmp_path, "preview", "--date", "2026-12-03", SKIP_JP_HOLIDAYS="false")
+    ok = _studybot(cli, tmp_path, "preview", "--date", "2026-12-03", SKIP_JP_HOLIDAYS="false")
     assert ok.returncode == 0, ok.stderr
