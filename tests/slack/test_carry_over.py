@@ -125,7 +125,14 @@ def test_a_meeting_that_cannot_be_carried_over_is_refused(
 def test_the_organiser_carries_the_chosen_topics_over(bot: Bot, clock: Clock) -> None:
     first, second, later = _week(bot, clock)
     bot.interactive(_submission(ORGANIZER, MEETING.isoformat(), [first.id]))
-    wait_for(lambda: bot.runtime.repo.get_topic(first.id).meeting == NEXT)
+    # The channel announcement comes after every topic is moved or marked: the signal.
+    wait_for(
+        lambda: any(
+            "持ち越しました" in str(call.params.get("text"))
+            for call in bot.slack.calls_to("chat.postMessage")
+        )
+    )
+    assert bot.runtime.repo.get_topic(first.id).meeting == NEXT
     assert bot.runtime.repo.get_topic(second.id).status == TopicStatus.PRESENTED
     assert bot.runtime.repo.get_topic(later.id).status == TopicStatus.ACTIVE
     assert bot.slack.calls_to("chat.postEphemeral") == []
