@@ -29,8 +29,10 @@ from tests.slack.harness import (
     TOKEN,
     Bot,
     agenda_messages,
+    free_port,
     running_bot,
     settings_for,
+    start_bot_process,
     wait_for,
 )
 
@@ -364,11 +366,8 @@ def test_run_refuses_a_read_only_database_in_one_line(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_run_logs_when_each_job_runs_next_and_no_library_noise(tmp_path: Path) -> None:
-    import httpx
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     with FakeSlack(TOKEN) as slack:
         env = {
             **_bare_env(tmp_path),
@@ -378,24 +377,8 @@ def test_run_logs_when_each_job_runs_next_and_no_library_noise(tmp_path: Path) -
             "STUDY_CHANNEL": CHANNEL,
             "PORT": str(port),
         }
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = start_bot_process(env, tmp_path, port, capture=True)
         try:
-
-            def healthy() -> bool:
-                assert proc.poll() is None, proc.communicate()
-                try:
-                    return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).is_success
-                except httpx.TransportError:
-                    return False
-
-            wait_for(healthy, timeout=30)
             proc.terminate()
             _, stderr = proc.communicate(timeout=30)
         finally:
