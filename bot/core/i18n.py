@@ -89,6 +89,7 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "Make the source an embedded link.",
     },
     "votes_suffix": {"ja": "👍 {votes}", "en": "👍 {votes}"},
+    "paper_code": {"ja": "コード", "en": "code"},
     "more_in_notion": {"ja": "…ほか {count} 件は Notion で", "en": "…and {count} more in Notion"},
     "more_topics": {"ja": "…ほか {count} 件", "en": "…and {count} more"},
     "open_in_notion": {"ja": "Notion で開く", "en": "Open in Notion"},

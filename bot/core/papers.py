@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Final
 
 MAX_AUTHORS: Final = 3
+BYLINE_MAX: Final = 300  # venue names from metadata can be paragraphs; one line stays a line
 ET_AL: Final = "et al."
 
 
@@ -31,5 +32,14 @@ def short_authors(authors: tuple[str, ...]) -> str:
 
 def byline(paper: Paper) -> str:
     """``authors — venue year``; a missing part is left out, "" when nothing is known."""
-    where = " ".join(part for part in (paper.venue or "", str(paper.year or "")) if part)
+    venue = paper.venue or ""
+    # OpenReview venues already carry the year ("ICLR 2024 oral"): say it once.
+    year = str(paper.year) if paper.year and str(paper.year) not in venue else ""
+    where = " ".join(part for part in (venue, year) if part)
     return " — ".join(part for part in (short_authors(paper.authors), where) if part)
+
+
+def shown_byline(paper: Paper) -> str:
+    """:func:`byline` on one line, clipped to :data:`BYLINE_MAX` characters."""
+    line = " ".join(byline(paper).split())
+    return line if len(line) <= BYLINE_MAX else line[: BYLINE_MAX - 1] + "…"
