@@ -472,7 +472,10 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "en": "show the coming agenda as it stands (read only)",
     },
     "cli_h_date": {"ja": "会の日付 YYYY-MM-DD", "en": "meeting date YYYY-MM-DD"},
-    "cli_h_format": {"ja": "出力の形式", "en": "output format"},
+    "cli_h_format": {
+        "ja": "出力の形式（md、csv、bib は論文の BibTeX）",
+        "en": "output format (md, csv, or bib: the papers as BibTeX)",
+    },
     "cli_h_manifest": {
         "ja": "Slack アプリのマニフェスト（YAML）を表示",
         "en": "print the Slack app manifest (YAML)",
