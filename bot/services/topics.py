@@ -41,6 +41,17 @@ class SourceMeta(Protocol):
     def code_url(self) -> str | None: ...
 
 
+class SearchFilter(Protocol):
+    """What `/topic search` asks for (``bot.archive.query.SearchQuery``)."""
+
+    @property
+    def words(self) -> str: ...
+    @property
+    def tag(self) -> str | None: ...
+    @property
+    def year(self) -> int | None: ...
+
+
 class SourceLookup(Protocol):
     """Fetches a source's metadata safely; never raises for network problems."""
 
@@ -319,6 +330,12 @@ class TopicService:
             for topic in self.repo.topics_for_meeting(meeting)
             if topic.card_ts is None and topic.status == TopicStatus.ACTIVE
         ]
+
+    def search(self, query: SearchFilter, *, limit: int, offset: int) -> tuple[list[Topic], int]:
+        """Past topics matching ``query``'s words, tag and year (`/topic search`)."""
+        return self.repo.search(
+            query.words, limit=limit, offset=offset, tag=query.tag, year=query.year
+        )
 
     def coming_meeting(self) -> dt.date:
         return assign_meeting(self.clock(), self.cycle).meeting

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, and_, delete, func, select, update
+from sqlalchemy import CursorResult, Select, and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -244,18 +244,54 @@ class Repository:
             )
             return cast(CursorResult[Any], moved).rowcount
 
-    def search(self, words: str, *, limit: int = 10, offset: int = 0) -> tuple[list[Topic], int]:
-        """Topics containing every word (case- and width-insensitive), newest meeting first."""
+    def search(
+        self,
+        words: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        tag: str | None = None,
+        year: int | None = None,
+    ) -> tuple[list[Topic], int]:
+        """Topics containing every word (case- and width-insensitive), newest meeting first.
+
+        ``tag`` keeps one tag; ``year`` keeps papers of that year (their metadata's year,
+        else the year of the meeting they were presented at).
+        """
         terms = fold(words).split()
-        if not terms:
+        if not terms and tag is None and year is None:
             return [], 0
-        match = and_(
-            _OPEN, *(TopicRow.search_text.like(f"%{escape_like(t)}%", escape="\\") for t in terms)
+        conditions = [
+            _OPEN,
+            *(TopicRow.search_text.like(f"%{escape_like(t)}%", escape="\\") for t in terms),
+        ]
+        if tag is not None:
+            conditions.append(TopicRow.tag == tag)
+        if year is not None:
+            in_meeting_year = and_(
+                LinkCacheRow.year.is_(None),
+                TopicRow.meeting_date >= dt.date(year, 1, 1),
+                TopicRow.meeting_date <= dt.date(year, 12, 31),
+            )
+            conditions.append(or_(LinkCacheRow.year == year, in_meeting_year))
+        match = and_(*conditions)
+        paper = and_(
+            LinkCacheRow.url == TopicRow.url,
+            LinkCacheRow.ok.is_(True),
+            LinkCacheRow.is_paper.is_(True),
         )
         order = (TopicRow.meeting_date.desc(), TopicRow.submitted_at, TopicRow.id)
         with self._reads.begin() as s:
-            total = s.scalar(select(func.count()).select_from(TopicRow).where(match)) or 0
-            page = _topics().where(match).order_by(*order).limit(limit).offset(offset)
+            counted = select(func.count()).select_from(TopicRow).outerjoin(LinkCacheRow, paper)
+            total = s.scalar(counted.where(match)) or 0
+            page = (
+                _topics()
+                .outerjoin(LinkCacheRow, paper)
+                .where(match)
+                .order_by(*order)
+                .limit(limit)
+                .offset(offset)
+            )
             found = [to_topic(row, votes) for row, votes in s.execute(page)]
             return _with_papers(s, found), total
 
