@@ -148,7 +148,8 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "*フォームで提出*: `/topic` だけ送るとフォームが開きます。\n"
         "*メッセージから*: メッセージの「…」→「トピックとして提出」。\n"
         "*その他*: `/topic list`（自分のトピックの編集・取り下げ）、`/topic agenda`"
-        "（今週のアジェンダのプレビュー）、`/topic search 単語`（過去のトピック検索）、"
+        "（今週のアジェンダのプレビュー）、`/topic search 単語`（過去のトピック検索。"
+        "`tag:論文` や `year:2023` で絞り込み）、"
         "`/topic help`。\n投票はトピックカードに :+1: でリアクション。",
         "en": "*Submit*: `/topic [tag] Title URL` — notes on the next lines starting with `-` "
         "(indent to nest).\n"
@@ -159,7 +160,8 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "*With a form*: send just `/topic`.\n"
         "*From a message*: “…” on the message → “トピックとして提出”.\n"
         "*More*: `/topic list` (edit or withdraw yours), `/topic agenda` (preview this "
-        "week), `/topic search WORDS` (past topics), `/topic help`.\n"
+        "week), `/topic search WORDS` (past topics; narrow with `tag:paper` or `year:2023`), "
+        "`/topic help`.\n"
         "Vote by reacting :+1: on a topic card.",
     },
     "list_header": {"ja": "{date} の回のあなたのトピック", "en": "Your topics for {date}"},

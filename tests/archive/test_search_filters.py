@@ -73,6 +73,14 @@ def test_a_filter_that_makes_no_sense_is_named(text: str, problem: str, value: s
     assert (query.problem, query.bad_value, query.words) == (problem, value, text)
 
 
+def test_help_names_the_filters() -> None:
+    from bot.core.i18n import t
+
+    assert "`tag:論文`" in t("ja", "help_body", tags="論文") and "`year:2023`" in t(
+        "en", "help_body", tags="paper"
+    )
+
+
 def test_repository_filters_by_tag_and_year(tmp_path: Path) -> None:
     from bot.store import open_database
 
