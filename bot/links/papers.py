@@ -136,7 +136,7 @@ def _year_in(text: str | None) -> int | None:
 def _json(text: str) -> Any:
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # a hostile answer may nest a million deep
         return None
 
 

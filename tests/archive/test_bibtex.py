@@ -151,3 +151,22 @@ def test_latex_escapes_keep_braces_balanced() -> None:
     escaped = latex("a}{b\\c%")
     assert escaped.count("{") == escaped.count("}")
     assert "\n" not in latex("two\nlines")
+
+
+def test_the_exported_paper_line_is_not_read_back_as_a_note(tmp_path: Path) -> None:
+    from bot.archive.exporter import export_markdown
+    from bot.archive.importer import import_text
+
+    source, target = (open_database(f"sqlite:///{tmp_path / name}.db") for name in ("a", "b"))
+    try:
+        _fill(Repository(source))
+        markdown = export_markdown(Repository(source))
+        assert "> Sanghyun Woo, Shoubhik Debnath, Ronghang Hu et al. — arXiv 2023" in markdown
+
+        import_text(Repository(target), markdown)
+
+        again = Repository(target).all_topics()
+        assert len(again) == 6 and all(topic.notes == () for topic in again)
+    finally:
+        source.dispose()
+        target.dispose()

@@ -215,7 +215,16 @@ def test_sources_are_recognised_only_in_their_paper_forms() -> None:
 
 
 @pytest.mark.parametrize(
-    "body", ["", "null", "[]", '{"notes": {}}', '{"notes": [{"id": "Fx7Kq2LmNo"}]}', "{bad"]
+    "body",
+    [
+        "",
+        "null",
+        "[]",
+        '{"notes": {}}',
+        '{"notes": [{"id": "Fx7Kq2LmNo"}]}',
+        "{bad",
+        "[" * 200_000 + "]" * 200_000,
+    ],
 )
 def test_unexpected_answers_give_nothing_rather_than_crash(body: str) -> None:
     assert parse_openreview(body, "Fx7Kq2LmNo") is None
