@@ -498,8 +498,8 @@ class LinkResolver:
         code link Hugging Face knows. Anything missing falls back to the page itself."""
         if ref.kind == HF_PAPER:
             meta = self._arxiv({url: ref.key})[url]
-            if not meta.ok:
-                return meta
+            if not meta.ok:  # the page's own title is still better than the bare URL
+                return replace(self._plain_page(url), is_paper=True)
             if meta.code_url is None:
                 found = self._papers.facts(ref)
                 code = None if isinstance(found, str) else found.code_url

@@ -247,3 +247,17 @@ def test_openreview_api_v1_shape_and_crossref_without_venue() -> None:
 def test_code_link_ignores_the_sites_own_repositories() -> None:
     assert github_repo(["https://github.com/acl-org/acl-anthology"]) is None
     assert github_repo(["see https://github.com/a-b/c.d.git."]) == "https://github.com/a-b/c.d"
+
+
+def test_a_hugging_face_page_unknown_to_arxiv_falls_back_to_the_page(
+    serve: Callable[[dict[str, Route]], LocalServer],
+) -> None:
+    empty = '<feed xmlns="http://www.w3.org/2005/Atom"></feed>'
+    server = serve({"/api/query": html_route(empty, content_type="application/atom+xml")})
+    # The page itself is tried next; here it resolves to a private address and is refused.
+    stub = StubResolver({"huggingface.co": ["10.0.0.8"]})
+
+    meta = resolver(server, resolver=stub).resolve(HF_URL)
+
+    assert (meta.ok, meta.is_paper, meta.note) == (False, True, "private_address")
+    assert stub.calls == [("huggingface.co", 443)]
