@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import bibtexparser
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.archive.bibtex import base_key, latex, render_bibtex
 from bot.core.model import NewTopic, Presenter, Topic
@@ -170,3 +172,37 @@ def test_the_exported_paper_line_is_not_read_back_as_a_note(tmp_path: Path) -> N
     finally:
         source.dispose()
         target.dispose()
+
+
+_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from('{}\\%&$#_^~@,="'),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s.strip())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    titles=st.lists(_TEXT, min_size=1, max_size=6),
+    names=st.lists(_TEXT, min_size=1, max_size=4),
+    venue=_TEXT,
+)
+def test_any_titles_and_names_give_parseable_bibtex(
+    titles: list[str], names: list[str], venue: str
+) -> None:
+    topics = [
+        Topic(
+            id=index,
+            meeting=dt.date(2024, 5, 16),
+            tag="論文",
+            title=title,
+            url=f"https://doi.org/10.1/{index}",
+            presenter=Presenter("U1", names[0]),
+            submitted_at=dt.datetime(2024, 5, 10, tzinfo=JST),
+            paper=Paper(tuple(names), venue, 2024),
+        )
+        for index, title in enumerate(titles)
+    ]
+    library = bibtexparser.parse_string(render_bibtex(topics))
+    assert library.failed_blocks == []
+    assert len({entry.key for entry in library.entries}) == len(topics)
