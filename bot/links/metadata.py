@@ -18,6 +18,7 @@ import httpx
 
 from bot.links.fetcher import FetchResult
 from bot.links.papers import (
+    ARXIV_PAGE,
     HF_PAPER,
     PaperEndpoints,
     PaperLookup,
@@ -363,7 +364,10 @@ def paper_kind(url: str) -> str | None:
         return None
     if parts.scheme.lower() not in {"http", "https"}:
         return None
-    return _path_kind(host, parts.path, parts.query)
+    kind = _path_kind(host, parts.path, parts.query)
+    if kind is None and (ref := paper_source(url)) is not None:
+        kind = ref.kind  # a page of an arXiv paper elsewhere (Hugging Face, alphaXiv, ...)
+    return kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -496,11 +500,11 @@ class LinkResolver:
     def _paper(self, url: str, ref: SourceRef) -> LinkMetadata:
         """A paper from its source's API; a Hugging Face page is its arXiv paper plus the
         code link Hugging Face knows. Anything missing falls back to the page itself."""
-        if ref.kind == HF_PAPER:
+        if ref.kind in {HF_PAPER, ARXIV_PAGE}:
             meta = self._arxiv({url: ref.key})[url]
             if not meta.ok:  # the page's own title is still better than the bare URL
                 return replace(self._plain_page(url), is_paper=True)
-            if meta.code_url is None:
+            if meta.code_url is None and ref.kind == HF_PAPER:
                 found = self._papers.facts(ref)
                 code = None if isinstance(found, str) else found.code_url
                 meta = replace(meta, code_url=code)

@@ -26,6 +26,16 @@ OPENREVIEW: Final = "openreview"
 ACL: Final = "acl_anthology"
 DOI: Final = "doi"
 HF_PAPER: Final = "hf_paper"
+ARXIV_PAGE: Final = "arxiv_page"  # another site's page of an arXiv paper, id in its path
+
+# Sites that show an arXiv paper under its id: path prefixes before the id.
+_ARXIV_MIRRORS: Final = {
+    "alphaxiv.org": ("/abs/", "/overview/"),
+    "ar5iv.labs.arxiv.org": ("/html/",),
+    "ar5iv.org": ("/abs/", "/html/"),
+    "arxiv-vanity.com": ("/papers/",),
+    "semanticscholar.org": ("/arxiv/",),
+}
 
 _GITHUB: Final = re.compile(
     r"https?://(?:www\.)?github\.com/([A-Za-z0-9-]{1,39})/([A-Za-z0-9_.-]{1,100})"
@@ -98,6 +108,10 @@ def paper_source(url: str) -> SourceRef | None:
         return None
     if host in {"doi.org", "dx.doi.org"} and _DOI.fullmatch(path.lstrip("/")):
         return SourceRef(DOI, path.lstrip("/"))
+    for prefix in _ARXIV_MIRRORS.get(host, ()):
+        if path.startswith(prefix):
+            paper = re.sub(r"v\d+$", "", path.removeprefix(prefix).strip("/"))
+            return SourceRef(ARXIV_PAGE, paper) if _ARXIV_NEW_ID.fullmatch(paper) else None
     if host == "huggingface.co" and path.startswith("/papers/"):
         paper = path.removeprefix("/papers/").strip("/")
         return SourceRef(HF_PAPER, paper) if _ARXIV_NEW_ID.fullmatch(paper) else None

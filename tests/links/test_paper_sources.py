@@ -261,3 +261,23 @@ def test_a_hugging_face_page_unknown_to_arxiv_falls_back_to_the_page(
 
     assert (meta.ok, meta.is_paper, meta.note) == (False, True, "private_address")
     assert stub.calls == [("huggingface.co", 443)]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.alphaxiv.org/abs/2305.18290",
+        "https://ar5iv.labs.arxiv.org/html/2305.18290v2",
+        "https://www.semanticscholar.org/arxiv/2305.18290",
+    ],
+)
+def test_other_pages_of_an_arxiv_paper_read_it_from_arxiv(sources: LocalServer, url: str) -> None:
+    meta = resolver(sources).resolve(url)
+
+    assert meta.ok and meta.title == "A Fixture Paper Found Through Hugging Face"
+    assert (
+        byline(Paper(meta.authors, meta.venue, meta.year))
+        == "Kai Nakamura, Lena Roth — NeurIPS 2023"
+    )
+    assert paper_kind(url) == "arxiv_page"
+    assert not any(path.startswith("/api/papers/") for path in sources.requests)
