@@ -26,7 +26,8 @@ OPENREVIEW: Final = "openreview"
 ACL: Final = "acl_anthology"
 DOI: Final = "doi"
 HF_PAPER: Final = "hf_paper"
-ARXIV_PAGE: Final = "arxiv_page"  # another site's page of an arXiv paper, id in its path
+ARXIV_PAGE: Final = "arxiv_page"
+ARXIV_DOI_PREFIX: Final = "10.48550/arxiv."  # another site's page of an arXiv paper, id in its path
 
 # Sites that show an arXiv paper under its id: path prefixes before the id.
 _ARXIV_MIRRORS: Final = {
@@ -107,7 +108,12 @@ def paper_source(url: str) -> SourceRef | None:
             return SourceRef(ACL, name)
         return None
     if host in {"doi.org", "dx.doi.org"} and _DOI.fullmatch(path.lstrip("/")):
-        return SourceRef(DOI, path.lstrip("/"))
+        doi = path.lstrip("/")
+        # arXiv's own DOIs are registered with DataCite, not Crossref: ask arXiv.
+        arxiv = doi.lower().removeprefix(ARXIV_DOI_PREFIX)
+        if arxiv != doi.lower():
+            return SourceRef(ARXIV_PAGE, arxiv) if _ARXIV_NEW_ID.fullmatch(arxiv) else None
+        return SourceRef(DOI, doi)
     for prefix in _ARXIV_MIRRORS.get(host, ()):
         if path.startswith(prefix):
             paper = re.sub(r"v\d+$", "", path.removeprefix(prefix).strip("/"))
