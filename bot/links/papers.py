@@ -256,7 +256,7 @@ def parse_crossref(body: str) -> PaperFacts | None:
 
 def parse_acl_page(html: str) -> PaperFacts | None:
     """An ACL Anthology paper page: Highwire ``citation_*`` meta tags, and its code link."""
-    from bot.links.metadata import HEAD_CHARS, scan_head
+    from bot.links.metadata import HEAD_CHARS, scan_head  # metadata imports this module
 
     meta, authors = scan_head(html)
     title = _clean(meta.get("citation_title")) or _clean(meta.get("og:title"))
@@ -308,7 +308,7 @@ class PaperLookup:
         if result.error is not None:
             return result.error
         if result.text is None:
-            return "not_text"
+            return "not_html"  # the same note as for a page that is not text
         if ref.kind == OPENREVIEW:
             found = parse_openreview(result.text, ref.key)
         elif ref.kind == DOI:
