@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from bot.links.fetcher import FetchResult
+from bot.links.fetcher import TIMEOUT, FetchResult
 from bot.links.papers import (
     ARXIV_PAGE,
     HF_PAPER,
@@ -512,6 +512,8 @@ class LinkResolver:
         found = self._papers.facts(ref)
         if isinstance(found, str) or found.title is None:
             _log.info("paper_source_failed url=%s source=%s note=%s", url, ref.kind, found)
+            if found == TIMEOUT:  # a second wait of the same length would only delay the reply
+                return LinkMetadata(url, is_paper=True, note=TIMEOUT)
             fallback = self._plain_page(url)
             return replace(fallback, is_paper=True)
         return LinkMetadata(

@@ -32,7 +32,15 @@ from bot.slack.views import topic_card
 from bot.store import Repository, open_database
 from bot.wiring import StoreLinkCache
 
-from ._support import Handler, LocalServer, Route, StubResolver, html_route, local_fetcher
+from ._support import (
+    Handler,
+    LocalServer,
+    Route,
+    StubResolver,
+    finishes,
+    html_route,
+    local_fetcher,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 JST = dt.timezone(dt.timedelta(hours=9))
@@ -282,3 +290,15 @@ def test_other_pages_of_an_arxiv_paper_read_it_from_arxiv(sources: LocalServer, 
     )
     assert paper_kind(url) is not None  # counts as a paper link (strict mode, hints)
     assert not any(path.startswith("/api/papers/") for path in sources.requests)
+
+
+def test_a_source_that_times_out_is_not_followed_by_a_second_wait(
+    serve: Callable[[dict[str, Route]], LocalServer],
+) -> None:
+    slow = serve({"/notes": html_route("{}", content_type="application/json", delay=60)})
+    # StubResolver fails the test if the page itself (openreview.net) is looked up.
+    lookup = resolver(slow, timeout=0.3, resolver=StubResolver())
+
+    meta = finishes(lambda: lookup.resolve(OPENREVIEW_URL))
+
+    assert (meta.ok, meta.is_paper, meta.note) == (False, True, "timeout")
