@@ -211,6 +211,8 @@ class StoreLinkCache:
             is_paper=meta.is_paper,
             ok=meta.ok,
             note=None if meta.ok else CACHED_FAILURE,
+            venue=meta.venue,
+            code_url=meta.code_url,
         )
 
     def put(self, meta: LinkMetadata) -> None:
@@ -223,6 +225,8 @@ class StoreLinkCache:
                 is_paper=meta.is_paper,
                 ok=meta.ok,
                 fetched_at=dt.datetime.now(dt.UTC),
+                venue=meta.venue,
+                code_url=meta.code_url,
             )
         )
 

@@ -35,7 +35,7 @@ def add_commands(
         "export", help=text(lang, "cli_h_export"), description=text(lang, "cli_h_export")
     )
     exporting.add_argument(
-        "--format", choices=("md", "csv"), default="md", help=text(lang, "cli_h_format")
+        "--format", choices=("md", "csv", "bib"), default="md", help=text(lang, "cli_h_format")
     )
     exporting.add_argument(
         "--since", type=date_type, metavar="DATE", help=text(lang, "cli_h_since")
@@ -142,6 +142,10 @@ def run_export(settings: Settings, args: argparse.Namespace, out: TextIO | None 
         count = len(repo.all_topics(args.since))
         if args.format == "csv":
             text = export_csv(repo, args.since)
+        elif args.format == "bib":
+            from bot.archive.bibtex import export_bibtex
+
+            text = export_bibtex(repo, args.since)
         else:
             text = export_markdown(
                 repo, args.since, lang=settings.language, group_name=settings.group_name

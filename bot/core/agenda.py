@@ -9,6 +9,7 @@ from typing import Final
 from bot.core.i18n import Language, t
 from bot.core.markup import link_label, linkable, segments
 from bot.core.model import Note, Presenter, Topic, TopicStatus
+from bot.core.papers import Paper, shown_byline
 
 DEFAULT_GROUP_NAME = "機械学習勉強会"
 
@@ -114,6 +115,20 @@ def note_line(note: Note) -> str:
     return f"{'  ' * note.depth}- {text}"
 
 
+PAPER_LINE_PREFIX: Final = "> "
+"""Marks the paper line under a title; the importer skips it (notes are ``- `` bullets)."""
+
+
+def paper_markdown(paper: Paper | None, lang: Language = "ja") -> list[str]:
+    """``> authors — venue year · [code](url)`` under a paper's title; [] when unknown."""
+    if paper is None:
+        return []
+    parts = [md_escape(line)] if (line := shown_byline(paper)) else []
+    if paper.code_url:
+        parts.append(_md_link(t(lang, "paper_code"), paper.code_url))
+    return [PAPER_LINE_PREFIX + " · ".join(parts)] if parts else []
+
+
 def render_markdown(agenda: Agenda, lang: Language = "ja") -> str:
     """The agenda as Markdown that reads like the group's hand-written Notion page.
 
@@ -131,6 +146,7 @@ def render_markdown(agenda: Agenda, lang: Language = "ja") -> str:
             shown = _md_link(topic.title, topic.url) if topic.url else _md_title(topic.title)
             votes = t(lang, "votes_suffix", votes=topic.votes)
             lines.append(f"[{topic.tag}] {shown} {votes}{late}")
+            lines += paper_markdown(topic.paper, lang)
             lines += [note_line(note) for note in topic.notes]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -89,6 +89,7 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "Make the source an embedded link.",
     },
     "votes_suffix": {"ja": "👍 {votes}", "en": "👍 {votes}"},
+    "paper_code": {"ja": "コード", "en": "code"},
     "more_in_notion": {"ja": "…ほか {count} 件は Notion で", "en": "…and {count} more in Notion"},
     "more_topics": {"ja": "…ほか {count} 件", "en": "…and {count} more"},
     "open_in_notion": {"ja": "Notion で開く", "en": "Open in Notion"},
@@ -147,7 +148,8 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "*フォームで提出*: `/topic` だけ送るとフォームが開きます。\n"
         "*メッセージから*: メッセージの「…」→「トピックとして提出」。\n"
         "*その他*: `/topic list`（自分のトピックの編集・取り下げ）、`/topic agenda`"
-        "（今週のアジェンダのプレビュー）、`/topic search 単語`（過去のトピック検索）、"
+        "（今週のアジェンダのプレビュー）、`/topic search 単語`（過去のトピック検索。"
+        "`tag:論文` や `year:2023` で絞り込み）、"
         "`/topic help`。\n投票はトピックカードに :+1: でリアクション。",
         "en": "*Submit*: `/topic [tag] Title URL` — notes on the next lines starting with `-` "
         "(indent to nest).\n"
@@ -158,7 +160,8 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "*With a form*: send just `/topic`.\n"
         "*From a message*: “…” on the message → “トピックとして提出”.\n"
         "*More*: `/topic list` (edit or withdraw yours), `/topic agenda` (preview this "
-        "week), `/topic search WORDS` (past topics), `/topic help`.\n"
+        "week), `/topic search WORDS` (past topics; narrow with `tag:paper` or `year:2023`), "
+        "`/topic help`.\n"
         "Vote by reacting :+1: on a topic card.",
     },
     "list_header": {"ja": "{date} の回のあなたのトピック", "en": "Your topics for {date}"},
@@ -484,7 +487,10 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "en": "show the coming agenda as it stands (read only)",
     },
     "cli_h_date": {"ja": "会の日付 YYYY-MM-DD", "en": "meeting date YYYY-MM-DD"},
-    "cli_h_format": {"ja": "出力の形式", "en": "output format"},
+    "cli_h_format": {
+        "ja": "出力の形式（md、csv、bib は論文の BibTeX）",
+        "en": "output format (md, csv, or bib: the papers as BibTeX)",
+    },
     "cli_h_manifest": {
         "ja": "Slack アプリのマニフェスト（YAML）を表示",
         "en": "print the Slack app manifest (YAML)",

@@ -6,6 +6,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
+from bot.core.papers import Paper
+
 
 class TopicStatus(enum.StrEnum):
     """Life cycle of a stored topic."""
@@ -54,6 +56,7 @@ class Topic:
     card_channel: str | None = None
     card_ts: str | None = None
     late: bool = False
+    paper: Paper | None = None  # from the source's cached metadata, when it is a paper
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from bot.core.agenda import Agenda
 from bot.core.i18n import Language, t
 from bot.core.markup import link_label, segments
 from bot.core.model import Note, Topic
+from bot.core.papers import Paper, shown_byline
 
 TEXT_LIMIT = 2000  # characters per rich text object (Notion counts UTF-16 units)
 RICH_TEXT_ITEMS = 100  # rich text objects per array
@@ -113,7 +114,22 @@ def topic_blocks(topic: Topic, lang: Language = "ja") -> list[Block]:
         "type": "paragraph",
         "paragraph": {"rich_text": rich},
     }
-    return [paragraph, *_bullets(topic.notes)]
+    byline = paper_paragraph(topic.paper, lang)
+    return [paragraph, *([byline] if byline else []), *_bullets(topic.notes)]
+
+
+def paper_paragraph(paper: Paper | None, lang: Language = "ja") -> Block | None:
+    """``authors — venue year · code`` as a gray line under a paper's title, or None."""
+    if paper is None:
+        return None
+    rich: list[Block] = text(line) if (line := shown_byline(paper)) else []
+    if paper.code_url:
+        rich += (text(" · ") if rich else []) + text(t(lang, "paper_code"), paper.code_url)
+    for item in rich:
+        item["annotations"] = {**item.get("annotations", {}), "color": "gray"}
+    return (
+        {"object": "block", "type": "paragraph", "paragraph": {"rich_text": rich}} if rich else None
+    )
 
 
 def presenter_heading(name: str, notion_user_id: str | None) -> Block:

@@ -10,6 +10,7 @@ from typing import Literal, Protocol
 
 from bot.core.i18n import Language, t
 from bot.core.model import NewTopic, Note, Presenter, Topic, TopicStatus
+from bot.core.papers import Paper, byline
 from bot.core.submission import Draft, Problem, parse_submission, validate
 from bot.core.tags import TagSet
 from bot.core.urls import clean_url, normalize_url
@@ -34,6 +35,21 @@ class SourceMeta(Protocol):
     def is_paper(self) -> bool: ...
     @property
     def ok(self) -> bool: ...
+    @property
+    def venue(self) -> str | None: ...
+    @property
+    def code_url(self) -> str | None: ...
+
+
+class SearchFilter(Protocol):
+    """What `/topic search` asks for (``bot.archive.query.SearchQuery``)."""
+
+    @property
+    def words(self) -> str: ...
+    @property
+    def tag(self) -> str | None: ...
+    @property
+    def year(self) -> int | None: ...
 
 
 class SourceLookup(Protocol):
@@ -154,7 +170,8 @@ class TopicService:
             return Outcome(None, tuple(problems), text=text)
         hints: list[str] = []
         title, paper = draft.title or keep_title or "", None
-        meta = self._meta(draft.url) if (not title or draft.tag == "論文") else None
+        wanted = not title or draft.tag == "論文" or self._paper_url(draft.url)
+        meta = self._meta(clean_url(draft.url)) if wanted else None
         if meta is not None and meta.ok and meta.title:
             paper = _paper_line(meta) if meta.is_paper else None
             title = title or meta.title[:200]
@@ -215,6 +232,10 @@ class TopicService:
         except Exception:  # a lookup must never cost a member their submission
             log.warning("source_lookup_failed", exc_info=True)
             return None
+
+    def _paper_url(self, url: str) -> bool:
+        """A paper's link is looked up whatever its tag: the reading list wants its authors."""
+        return self.is_paper_url(url) if self.is_paper_url else False
 
     def _looks_like_paper(self, url: str, meta: SourceMeta | None) -> bool:
         if meta is not None and meta.is_paper:
@@ -310,6 +331,12 @@ class TopicService:
             if topic.card_ts is None and topic.status == TopicStatus.ACTIVE
         ]
 
+    def search(self, query: SearchFilter, *, limit: int, offset: int) -> tuple[list[Topic], int]:
+        """Past topics matching ``query``'s words, tag and year (`/topic search`)."""
+        return self.repo.search(
+            query.words, limit=limit, offset=offset, tag=query.tag, year=query.year
+        )
+
     def coming_meeting(self) -> dt.date:
         return assign_meeting(self.clock(), self.cycle).meeting
 
@@ -330,6 +357,5 @@ def _duplicate(existing: Topic) -> Problem:
 
 
 def _paper_line(meta: SourceMeta) -> str:
-    authors = ", ".join(meta.authors[:3]) + (" et al." if len(meta.authors) > 3 else "")
-    year = f" ({meta.year})" if meta.year else ""
-    return f"{meta.title} — {authors}{year}" if authors else f"{meta.title}{year}"
+    line = byline(Paper(meta.authors, meta.venue, meta.year))
+    return f"{meta.title} — {line}" if line else f"{meta.title}"

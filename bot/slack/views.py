@@ -10,6 +10,7 @@ from bot.core.i18n import EXAMPLE as EXAMPLE_TEXT
 from bot.core.i18n import Language, t
 from bot.core.markup import segments
 from bot.core.model import Note, Topic, TopicStatus
+from bot.core.papers import Paper, shown_byline
 from bot.slack import ids
 from bot.slack.blocks import (
     MAX_BLOCKS,
@@ -63,6 +64,16 @@ def topic_summary(topic: Topic) -> str:
     return f"*{escape(f'[{topic.tag}]')}* {link(topic.url, topic.title)}"
 
 
+def paper_context(paper: Paper | None, lang: Language) -> Block | None:
+    """``authors — venue year · <code>`` under a paper's title; None when nothing is known."""
+    if paper is None:
+        return None
+    parts = [escape(line)] if (line := shown_byline(paper)) else []
+    if paper.code_url:
+        parts.append(link(paper.code_url, t(lang, "paper_code")))
+    return _context(" · ".join(parts)) if parts else None
+
+
 def topic_card(topic: Topic, lang: Language, vote_emoji: str = "+1") -> tuple[str, list[Block]]:
     """The channel card members vote on: headline, presenter, notes, vote hint and count."""
     withdrawn = topic.status == TopicStatus.WITHDRAWN
@@ -70,6 +81,8 @@ def topic_card(topic: Topic, lang: Language, vote_emoji: str = "+1") -> tuple[st
     if withdrawn:
         headline = f"~{headline}~  {t(lang, 'card_withdrawn')}"
     blocks: list[Block] = [section(headline)]
+    if (paper := paper_context(topic.paper, lang)) is not None:
+        blocks.append(paper)
     blocks.append(
         _context(
             t(

@@ -190,3 +190,5 @@ class LinkCacheRow(Base):
     is_paper: Mapped[bool] = mapped_column(Boolean, default=False)
     fetched_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     ok: Mapped[bool] = mapped_column(Boolean)
+    venue: Mapped[str | None] = mapped_column(Text)
+    code_url: Mapped[str | None] = mapped_column(Text)
