@@ -570,6 +570,8 @@ _MESSAGES: dict[str, dict[Language, str]] = {
     },
     "existing_card": {"ja": "既存のカード: {link}", "en": "The existing card: {link}"},
     "late_addition": {"ja": "（追加）", "en": " (late)"},
+    "slot_minutes": {"ja": "({minutes}分)", "en": "({minutes} min)"},
+    "if_time_allows": {"ja": "時間があれば", "en": "If time allows"},
 }
 
 

@@ -54,6 +54,8 @@ class Topic:
     card_channel: str | None = None
     card_ts: str | None = None
     late: bool = False
+    # The length the member chose in the form (minutes); None: an even share.
+    minutes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +88,4 @@ class NewTopic:
     submitted_at: dt.datetime
     notes: tuple[Note, ...] = field(default=())
     late: bool = False
+    minutes: int | None = None
