@@ -386,6 +386,10 @@ _MESSAGES: dict[str, dict[Language, str]] = {
     "cfg_int": {"ja": "整数で指定してください", "en": "expected a whole number"},
     "cfg_bool": {"ja": "true か false で指定してください", "en": "expected true or false"},
     "cfg_choice": {"ja": "{valid} のどれかを指定してください", "en": "use one of {valid}"},
+    "cfg_meeting_minutes": {
+        "ja": "会議の長さ（分）は 5〜600 で指定してください（「{value}」は使えません）",
+        "en": "the meeting's length in minutes must be from 5 to 600 (not “{value}”)",
+    },
     "cfg_range": {
         "ja": "{low}〜{high} の範囲で指定してください",
         "en": "expected a value from {low} to {high}",
