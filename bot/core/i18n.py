@@ -184,6 +184,16 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Bullets and linked text are kept (up to 30 lines, 3,000 characters).",
     },
     "modal_target": {"ja": "発表する回", "en": "Meeting"},
+    "modal_minutes": {"ja": "発表時間", "en": "Length"},
+    "modal_minutes_hint": {
+        "ja": "選ばなければ会議の時間を均等に分けます。",
+        "en": "Unset: an even share of the meeting.",
+    },
+    "modal_minutes_option": {"ja": "{minutes}分", "en": "{minutes} min"},
+    "minutes_invalid": {
+        "ja": "発表時間は {choices} 分から選んでください（「{value}」は選べません）。",
+        "en": "Choose a length of {choices} minutes (“{value}” is not one of them).",
+    },
     "modal_this_week": {"ja": "次の回（{date}）", "en": "Coming meeting ({date})"},
     "modal_next_week": {"ja": "その次の回（{date}）", "en": "The one after ({date})"},
     "home_next": {"ja": "次回の勉強会: {when}", "en": "Next meeting: {when}"},

@@ -82,6 +82,7 @@ def _edit(deps: SlackDeps) -> Callable[..., None]:
             title=topic.title,
             notes=topic.notes,
             topic_id=topic.id,
+            minutes=topic.minutes,
         )
         client.views_open(trigger_id=str(body["trigger_id"]), view=view)
 

@@ -10,6 +10,7 @@ from bot.core.i18n import EXAMPLE as EXAMPLE_TEXT
 from bot.core.i18n import Language, t
 from bot.core.markup import segments
 from bot.core.model import Note, Topic, TopicStatus
+from bot.core.slots import SLOT_CHOICES
 from bot.slack import ids
 from bot.slack.blocks import (
     MAX_BLOCKS,
@@ -233,8 +234,10 @@ def topic_modal(
     channel_id: str | None = None,
     this_week: dt.date | None = None,
     next_week: dt.date | None = None,
+    minutes: int | None = None,
 ) -> View:
-    """The submission form: tag, source URL, title (optional), notes, target meeting."""
+    """The submission form: tag, source URL, title (optional), notes, length (optional),
+    target meeting."""
     tag_element: Block = {
         "type": "static_select",
         "action_id": ids.INPUT_TAG,
@@ -290,6 +293,7 @@ def topic_modal(
             "element": notes_element,
         },
     ]
+    blocks.append(_minutes_input(lang, minutes))
     if topic_id is None and this_week and next_week:
         this_option = _option(t(lang, "modal_this_week", date=this_week.isoformat()), "this")
         blocks.append(
@@ -324,6 +328,27 @@ def topic_modal(
         "submit": _plain(t(lang, "modal_submit")),
         "close": _plain(t(lang, "modal_close")),
         "blocks": blocks,
+    }
+
+
+def _minutes_input(lang: Language, minutes: int | None) -> Block:
+    """The optional slot length: 5 / 10 / 15 minutes; unset means an even share."""
+    options = [_option(t(lang, "modal_minutes_option", minutes=m), str(m)) for m in SLOT_CHOICES]
+    element: Block = {
+        "type": "static_select",
+        "action_id": ids.INPUT_MINUTES,
+        "placeholder": _plain(t(lang, "modal_minutes_hint")),
+        "options": options,
+    }
+    if minutes in SLOT_CHOICES:
+        element["initial_option"] = options[SLOT_CHOICES.index(minutes)]
+    return {
+        "type": "input",
+        "block_id": ids.BLOCK_MINUTES,
+        "optional": True,
+        "label": _plain(t(lang, "modal_minutes")),
+        "hint": _plain(t(lang, "modal_minutes_hint")),
+        "element": element,
     }
 
 
