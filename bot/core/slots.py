@@ -39,23 +39,41 @@ def even_share(requested: Sequence[int | None], meeting_minutes: int) -> int:
     return max(MIN_SLOT, (meeting_minutes - chosen) // unchosen)
 
 
-def plan_slots(requested: Sequence[int | None], meeting_minutes: int) -> tuple[Slot, ...]:
-    """One slot per topic, in agenda order: back to back from minute 0 while they fit.
+def plan_slots(
+    requested: Sequence[int | None],
+    meeting_minutes: int,
+    presenters: Sequence[str] | None = None,
+) -> tuple[Slot, ...]:
+    """One slot per topic, in agenda order, back to back from minute 0.
 
-    The first topic that would run past the end and every topic after it are left for
-    "if time allows", so the best-voted topics are the ones that get the time.
+    Each presenter's first topic is placed first, so everyone who submitted gets a start
+    time when the hour allows it; the other topics then take the time left, best first.
+    A topic that does not fit waits for "if time allows", and a shorter one after it may
+    still take the leftover minutes. ``presenters`` names each topic's presenter (by
+    default every topic is its own).
     """
     share = even_share(requested, meeting_minutes)
+    lengths = [chosen if chosen is not None else share for chosen in requested]
+    owners = list(presenters) if presenters is not None else [str(i) for i in range(len(lengths))]
+    seen: set[str] = set()
+    leads = []
+    for owner in owners:
+        leads.append(owner not in seen)
+        seen.add(owner)
+    chosen_ones: set[int] = set()
+    used = 0
+    for lead_round in (True, False):
+        for index, minutes in enumerate(lengths):
+            if leads[index] == lead_round and used + minutes <= meeting_minutes:
+                chosen_ones.add(index)
+                used += minutes
     slots: list[Slot] = []
     cursor = 0
-    full = False
-    for index, chosen in enumerate(requested):
-        minutes = chosen if chosen is not None else share
-        if not full and cursor + minutes <= meeting_minutes:
+    for index, minutes in enumerate(lengths):
+        if index in chosen_ones:
             slots.append(Slot(index, cursor, minutes))
             cursor += minutes
         else:
-            full = True
             slots.append(Slot(index, None, minutes))
     return tuple(slots)
 
@@ -130,9 +148,29 @@ def build_schedule(
 ) -> Schedule:
     """The slots of topics already in agenda order (their chosen lengths respected)."""
     requested = [topic.minutes if topic.minutes in SLOT_CHOICES else None for topic in ordered]
-    slots = plan_slots(requested, meeting_minutes)
+    slots = plan_slots(requested, meeting_minutes, [t.presenter.user_id for t in ordered])
     items = tuple(
         TimedTopic(topic, slot.start, slot.minutes)
         for topic, slot in zip(ordered, slots, strict=True)
     )
     return Schedule(meeting_minutes=meeting_minutes, start=start, items=items)
+
+
+def slots_json(schedule: Schedule | None) -> list[dict[str, object]]:
+    """The slots as plain values (``preview --format json``): one entry per topic in
+    agenda order; ``start`` and ``end`` are None for a topic under "if time allows"."""
+    if schedule is None:
+        return []
+    return [
+        {
+            "start": None if item.start is None else schedule.clock(item.start),
+            "end": None if item.start is None else schedule.clock(item.start + item.minutes),
+            "minutes": item.minutes,
+            "chosen": item.topic.minutes in SLOT_CHOICES,
+            "fits": item.start is not None,
+            "presenter": item.topic.presenter.name,
+            "presenter_id": item.topic.presenter.user_id,
+            "title": item.topic.title,
+        }
+        for item in schedule.items
+    ]

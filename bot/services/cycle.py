@@ -223,6 +223,8 @@ class CycleService:
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         owner: str | None = None,
         post_card: Callable[[Topic], object] | None = None,
+        meeting_minutes: int | None = None,
+        timer: bool = False,
     ) -> None:
         self.repo = repo
         self.cycle = cycle
@@ -238,11 +240,20 @@ class CycleService:
         self.clock = clock
         self.owner = owner or default_owner()
         self.post_card = post_card
+        self.meeting_minutes = meeting_minutes
+        self.timer = timer
 
     # -- publishing -------------------------------------------------------------
 
     def agenda(self, meeting: dt.date) -> Agenda:
-        return compile_agenda(meeting, self.repo.topics_for_meeting(meeting), self.group_name)
+        """The meeting's agenda, in time slots when the meeting's length is configured."""
+        return compile_agenda(
+            meeting,
+            self.repo.topics_for_meeting(meeting),
+            self.group_name,
+            meeting_minutes=self.meeting_minutes,
+            start=self.cycle.meeting_time,
+        )
 
     def publish(self, meeting: dt.date | None = None) -> PublishReport:
         """Publish (or re-publish in place) one meeting's agenda to Notion and Slack.

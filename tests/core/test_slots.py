@@ -32,28 +32,45 @@ def topic(n: int, user: str, votes: int, minutes: int | None = None) -> Topic:
     )
 
 
-@settings(max_examples=300, deadline=None)
-@given(requests, lengths)
-def test_slots_fit_the_meeting_without_overlap(requested: list[int | None], total: int) -> None:
-    slots = plan_slots(requested, total)
+agenda_rows = st.lists(
+    st.tuples(st.sampled_from("ABCDEF"), st.one_of(st.none(), st.sampled_from(SLOT_CHOICES))),
+    max_size=30,
+).map(lambda rows: sorted(rows, key=lambda row: "ABCDEF".index(row[0])))  # grouped
+
+
+@settings(max_examples=400, deadline=None)
+@given(agenda_rows, lengths)
+def test_slots_fit_the_meeting_without_overlap(
+    rows: list[tuple[str, int | None]], total: int
+) -> None:
+    presenters = [row[0] for row in rows]
+    requested = [row[1] for row in rows]
+    slots = plan_slots(requested, total, presenters)
     # Every topic exactly once, in agenda order.
     assert [slot.index for slot in slots] == list(range(len(requested)))
     fitted = [slot for slot in slots if slot.start is not None]
     cursor = 0
     for slot in fitted:
         assert slot.start is not None
-        assert slot.start >= cursor  # starts in order, never overlapping the one before
+        assert slot.start == cursor  # back to back in agenda order: no overlap, no gap
         cursor = slot.start + slot.minutes
-    assert cursor <= total
-    assert sum(slot.minutes for slot in fitted) <= total
-    # What fits is the head of the agenda; the rest waits, none of it lost.
-    assert all(slot.fits for slot in slots[: len(fitted)])
-    assert not any(slot.fits for slot in slots[len(fitted) :])
+    assert cursor <= total  # never past the end of the meeting
     # A chosen length is kept; the others share evenly, never under the shortest choice.
     share = even_share(requested, total)
     assert share >= MIN_SLOT
     for slot, chosen in zip(slots, requested, strict=True):
         assert slot.minutes == (chosen if chosen is not None else share)
+    # Nothing that waits would still fit in the minutes left over.
+    left = total - cursor
+    assert all(slot.minutes > left for slot in slots if not slot.fits)
+    # Each presenter's first topic goes before anyone's second: when all the first
+    # topics fit together, every presenter has a start time.
+    firsts = [presenters.index(p) for p in dict.fromkeys(presenters)]
+    if sum(slots[i].minutes for i in firsts) <= total:
+        assert all(slots[i].fits for i in firsts)
+    # A first topic waits only when it was longer than what the other first topics left.
+    after_firsts = total - sum(slots[i].minutes for i in firsts if slots[i].fits)
+    assert all(slots[i].minutes > after_firsts for i in firsts if not slots[i].fits)
 
 
 @settings(max_examples=200, deadline=None)
@@ -86,31 +103,36 @@ def test_even_share_of_an_hour() -> None:
     assert [s.fits for s in slots] == [True] * 12 + [False] * 2
 
 
-def test_first_topic_that_does_not_fit_sends_the_rest_to_if_time_allows() -> None:
+def test_a_topic_that_does_not_fit_waits_and_a_shorter_one_takes_the_rest() -> None:
     slots = plan_slots([15, 15, 15, 10, 15, 5], 60)
-    assert [s.start for s in slots] == [0, 15, 30, 45, None, None]
+    assert [s.start for s in slots] == [0, 15, 30, 45, None, 55]
+
+
+def test_every_presenter_first_then_second_topics() -> None:
+    # A has three 15-minute topics; B and C one each: B and C are not pushed out.
+    slots = plan_slots([15, 15, 15, 15, 15], 60, ["A", "A", "A", "B", "C"])
+    assert [s.start for s in slots] == [0, 15, None, 30, 45]
 
 
 def test_presenter_start_times_in_the_markdown() -> None:
     topics = [
         topic(1, "A", 5, 10),
-        topic(2, "A", 1, 5),
-        topic(3, "B", 4, 15),
-        topic(4, "C", 3, 15),
-        topic(5, "D", 2, 15),
-        topic(6, "E", 0, 10),
+        topic(2, "A", 4, 10),
+        topic(3, "B", 3, 15),
+        topic(4, "C", 2, 15),
+        topic(5, "D", 1, 15),
     ]
     agenda = compile_agenda(MEETING, topics, meeting_minutes=60, start=dt.time(17, 0))
     md = render_markdown(agenda)
-    assert "### 17:00 @Name A (15分)" in md
-    assert "### 17:15 @Name B (15分)" in md
-    assert "### 17:30 @Name C (15分)" in md
-    assert "### 17:45 @Name D (15分)" in md
-    tail = md.split("## 時間があれば", 1)[1]
-    assert "### @Name E" in tail and "Title 6" in tail
-    assert "Title 6" not in md.split("## 時間があれば", 1)[0]
+    assert "### 17:00 @Name A (10分)" in md
+    assert "### 17:10 @Name B (15分)" in md
+    assert "### 17:25 @Name C (15分)" in md
+    assert "### 17:40 @Name D (15分)" in md
+    head, tail = md.split("## 時間があれば", 1)
+    assert "### @Name A" in tail and "Title 2" in tail  # A's second topic waits
+    assert "Title 2" not in head
     en = render_markdown(agenda, "en")
-    assert "### 17:00 @Name A (15 min)" in en and "## If time allows" in en
+    assert "### 17:00 @Name A (10 min)" in en and "## If time allows" in en
 
 
 def test_no_schedule_without_a_meeting_length() -> None:
