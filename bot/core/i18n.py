@@ -260,6 +260,7 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "ja": "発表できなかったトピック（選んだものを次回へ、投票数ごと）",
         "en": "Topics not presented (moved to the next meeting with their votes)",
     },
+    "carry_over_waiting": {"ja": "⏳時間外 ", "en": "⏳ not reached "},
     "carry_over_submit": {"ja": "持ち越す", "en": "Carry over"},
     "carry_over_bad_date": {
         "ja": "「{date}」の回は持ち越せません。持ち越せるのは、アジェンダの公開後から"

@@ -657,6 +657,20 @@ class CycleService:
         moved, target = self._carry_over(date, {int(x) for x in wanted})
         return CarryOver(moved=moved, target=target)
 
+    def carry_over_candidates(self, meeting: dt.date) -> tuple[list[Topic], frozenset[int]]:
+        """The meeting's open topics for the carry-over form, those that did not fit the
+        hour first (they were most likely not presented), and the ids of those."""
+        agenda = self.agenda(meeting)
+        schedule = agenda.schedule
+        waiting = frozenset(
+            item.topic.id for item in (schedule.overflow if schedule is not None else ())
+        )
+        ordered = [topic for section in agenda.sections for topic in section.topics]
+        open_topics = [topic for topic in ordered if topic.status == TopicStatus.ACTIVE]
+        first = [topic for topic in open_topics if topic.id in waiting]
+        rest = [topic for topic in open_topics if topic.id not in waiting]
+        return first + rest, frozenset(topic.id for topic in first)
+
     def _may_carry_over(self, date: dt.date) -> bool:
         """A held meeting whose agenda is out, until the meeting after it starts."""
         if date.weekday() != self.cycle.meeting_weekday or self.cycle.is_skipped(date):

@@ -381,11 +381,20 @@ def home_view(
     return {"type": "home", "blocks": blocks[:100]}
 
 
-def carry_over_modal(lang: Language, meeting: dt.date, topics: list[Topic]) -> View:
-    """Choose the topics that were not presented; they move on with their votes."""
+def carry_over_modal(
+    lang: Language, meeting: dt.date, topics: list[Topic], waiting: frozenset[int] = frozenset()
+) -> View:
+    """Choose the topics that were not presented; they move on with their votes. Those in
+    ``waiting`` (they did not fit the hour) come first, marked and already chosen."""
+    mark = t(lang, "carry_over_waiting")
     options = [
-        _option(f"[{x.tag}] {x.title} — {x.presenter.name}"[:75], str(x.id)) for x in topics[:100]
+        _option(
+            f"{mark if x.id in waiting else ''}[{x.tag}] {x.title} — {x.presenter.name}"[:75],
+            str(x.id),
+        )
+        for x in topics[:100]
     ]
+    preselected = [o for o, x in zip(options, topics, strict=False) if x.id in waiting]
     blocks: list[Block] = [section(t(lang, "carry_over_label"))]
     if options:
         blocks = [
@@ -398,6 +407,7 @@ def carry_over_modal(lang: Language, meeting: dt.date, topics: list[Topic]) -> V
                     "type": "multi_static_select",
                     "action_id": ids.INPUT_CARRY,
                     "options": options,
+                    **({"initial_options": preselected} if preselected else {}),
                 },
             }
         ]
