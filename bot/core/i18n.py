@@ -587,6 +587,10 @@ _MESSAGES: dict[str, dict[Language, str]] = {
     "late_addition": {"ja": "（追加）", "en": " (late)"},
     "slot_minutes": {"ja": "({minutes}分)", "en": "({minutes} min)"},
     "if_time_allows": {"ja": "時間があれば", "en": "If time allows"},
+    "timer_next": {
+        "ja": "⏱ {start} 次は {mentions} さん（{minutes}分）: {titles}",
+        "en": "⏱ {start} Next: {mentions} ({minutes} min): {titles}",
+    },
 }
 
 

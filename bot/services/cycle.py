@@ -132,7 +132,9 @@ class AgendaChannel(Protocol):
     ) -> None: ...
     def find_agenda(self, meeting: dt.date, since: dt.datetime) -> tuple[str, str] | None: ...
     def announce(self, text: str, mentions: Sequence[str] = ()) -> None: ...
-    def reply_in_thread(self, channel: str, ts: str, text: str) -> None: ...
+    def reply_in_thread(
+        self, channel: str, ts: str, text: str, mentions: Sequence[str] = ()
+    ) -> None: ...
     def tell_organizers(self, organizers: Sequence[str], text: str) -> None: ...
     def members(self) -> list[str]: ...
     def is_bot(self, user_id: str) -> bool: ...
@@ -498,6 +500,51 @@ class CycleService:
         """Meetings whose agenda may still change: not yet over (plus a day of grace)."""
         cutoff = now - dt.timedelta(days=1)
         return [d for d in self.repo.meeting_dates() if self.cycle.meeting_start(d) > cutoff]
+
+    # -- during the meeting ---------------------------------------------------------
+
+    def meeting_timer(self) -> int:
+        """At each presenter's slot start, one reply in the agenda's thread saying who is
+        next and for how long: exactly once per slot across replicas (a job-run claim),
+        and nothing on a skipped day or without an agenda out. Returns replies sent."""
+        if not self.timer or self.meeting_minutes is None:
+            return 0
+        now = self.clock()
+        today = now.astimezone(self.cycle.tz).date()
+        if self.cycle.meeting_on_or_after(today, include_skipped=True) != today:
+            return 0
+        if self.cycle.is_skipped(today):
+            return 0
+        begins = self.cycle.meeting_start(today)
+        if not begins <= now < begins + dt.timedelta(minutes=self.meeting_minutes):
+            return 0
+        record = self.repo.get_publication(today, "slack")
+        schedule = self.agenda(today).schedule
+        if record is None or not record.external_id or not record.channel or schedule is None:
+            return 0
+        for slot in schedule.presenter_slots():
+            start = begins + dt.timedelta(minutes=slot.start)
+            # Late (a restart, a slow job) but still inside the slot: say it now, once.
+            if not start <= now < start + dt.timedelta(minutes=slot.minutes):
+                continue
+            label = schedule.clock(slot.start)
+            if not self.repo.claim_job_run("meeting_timer", f"{today}T{label}", self.owner):
+                return 0
+            titles = " / ".join(f"[{topic.tag}] {topic.title}" for topic in slot.topics)
+            text = t(
+                self.lang,
+                "timer_next",
+                start=label,
+                mentions="{mentions}",
+                minutes=slot.minutes,
+                titles=titles,
+            )
+            self.channel.reply_in_thread(
+                record.channel, record.external_id, text, [slot.presenter.user_id]
+            )
+            log.info("timer_reply", extra={"meeting": str(today), "slot": label})
+            return 1
+        return 0
 
     # -- the scheduler's steps ----------------------------------------------------
 
