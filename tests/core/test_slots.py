@@ -144,3 +144,19 @@ def test_no_schedule_without_a_meeting_length() -> None:
 def test_an_unknown_stored_length_counts_as_no_choice() -> None:
     schedule = build_schedule([topic(1, "A", 0, 7), topic(2, "B", 0)], 60)
     assert [item.minutes for item in schedule.items] == [30, 30]
+
+
+def test_notion_headings_carry_the_slot_around_the_mention() -> None:
+    from bot.notion.blocks import agenda_blocks
+
+    topics = [topic(1, "A", 3, 15), topic(2, "B", 2, 15), topic(3, "A", 1, 15)]
+    agenda = compile_agenda(MEETING, topics, meeting_minutes=30, start=dt.time(9, 45))
+    blocks = agenda_blocks(agenda, "en", {"A": "notion-user-a"})
+    headings = [b[b["type"]]["rich_text"] for b in blocks if b["type"].startswith("heading")]
+    first = headings[1]
+    assert first[0]["text"]["content"] == "09:45 "
+    assert first[1]["mention"]["user"]["id"] == "notion-user-a"
+    assert first[2]["text"]["content"] == " (15 min)"
+    assert [x["text"]["content"] for x in headings[2]] == ["10:00 ", "@Name B", " (15 min)"]
+    assert [h[0].get("text", {}).get("content") for h in headings[3:]] == ["If time allows", None]
+    assert headings[4][0]["mention"]["user"]["id"] == "notion-user-a"  # A's second topic waits
