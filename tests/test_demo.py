@@ -16,6 +16,7 @@ from bot.core.agenda import md_escape
 from bot.core.weeks import Cycle
 from bot.demo import SEEDS, run_demo
 from bot.slack.blocks import MAX_BLOCKS, escape
+from tests.conftest import Cli
 
 NOW = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
 
@@ -91,6 +92,15 @@ def test_demo_week_fits_the_hour_in_every_output(tmp_path: Path) -> None:
     rest = lines[lines.index("*時間があれば*") :]
     assert all(any(escape(topic.title) in x for x in rest) for topic in waiting)
     assert not any(x.startswith("*1") for x in rest)
+
+
+def test_demo_command_takes_meeting_minutes_from_the_settings(tmp_path: Path, cli: Cli) -> None:
+    result = cli({"MEETING_MINUTES": "30", "LANGUAGE": "en"}, "demo", "--out", "out")
+    assert result.returncode == 0, result.stderr
+    starts = [line for line in result.stdout.splitlines() if line.startswith("### 1")]
+    assert starts and starts[0].startswith("### 17:00 @Naoto Shimakoshi (")
+    assert sum(int(line.rsplit("(", 1)[1].split()[0]) for line in starts) <= 30
+    assert "\n## If time allows\n" in result.stdout
 
 
 def test_demo_in_english(tmp_path: Path) -> None:
