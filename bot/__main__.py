@@ -155,6 +155,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         lang=lang,
         group_name=settings.group_name,
         cycle=settings.cycle(),
+        meeting_minutes=settings.meeting_minutes,
         stream=sys.stderr,
     )
     print(result.markdown)
@@ -189,6 +190,7 @@ def _not_a_meeting_day(settings: Settings, date: dt.date | None) -> bool:
 def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
     import dataclasses
 
+    from bot.core.slots import slots_json
     from bot.core.weeks import upcoming_meeting
     from bot.services.cycle import SkipRegistry
     from bot.store import Repository, open_database
@@ -203,13 +205,20 @@ def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
         cycle = dataclasses.replace(base, is_holiday=SkipRegistry(repo, base.is_holiday))
         meeting = args.date or upcoming_meeting(dt.datetime.now(dt.UTC), cycle)
         skipped = _skip_reason(settings, repo, cycle, meeting)
-        agenda = compile_agenda(meeting, repo.topics_for_meeting(meeting), settings.group_name)
+        agenda = compile_agenda(
+            meeting,
+            repo.topics_for_meeting(meeting),
+            settings.group_name,
+            meeting_minutes=settings.meeting_minutes,
+            start=cycle.meeting_time,
+        )
     finally:
         database.dispose()
     if skipped is not None:
         if args.format == "json":
             data: dict[str, object] = {"meeting": meeting.isoformat(), "skipped": skipped}
             data["topics"] = []
+            data["slots"] = []
             print(json.dumps(data, ensure_ascii=False))
         else:
             print(
@@ -237,7 +246,8 @@ def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
         }
         for topic in agenda_order(agenda)
     ]
-    print(json.dumps({"meeting": meeting.isoformat(), "topics": topics}, ensure_ascii=False))
+    data = {"meeting": meeting.isoformat(), "topics": topics, "slots": slots_json(agenda.schedule)}
+    print(json.dumps(data, ensure_ascii=False))
     return 0
 
 

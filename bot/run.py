@@ -49,6 +49,7 @@ def run(settings: Settings) -> int:
         runtime.topics.cycle,
         settings.reminder_cron,
         settings.reminder_grace_delta,
+        timer=settings.meeting_timer,
     )
     stop = threading.Event()
     try:

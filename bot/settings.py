@@ -116,6 +116,8 @@ class Settings(BaseSettings):
     reminder_grace: str = "2h"
     strict_paper_links: bool = False
     log_format: Literal["text", "json"] = "text"
+    meeting_minutes: int = 60
+    meeting_timer: bool = False
 
     @field_validator("language", mode="before")
     @classmethod
@@ -173,6 +175,14 @@ class Settings(BaseSettings):
             raise ConfigValueError(
                 "cfg_weekday", value=_shown(value), valid=" ".join(WEEKDAYS)
             ) from None
+        return value
+
+    @field_validator("meeting_minutes")
+    @classmethod
+    def _meeting_minutes(cls, value: int) -> int:
+        # Shorter than the shortest slot no topic could ever fit; a day is surely a typo.
+        if not 5 <= value <= 600:
+            raise ConfigValueError("cfg_meeting_minutes", value=value)
         return value
 
     @field_validator("reminder_grace")

@@ -122,6 +122,8 @@ def build_runtime(
         clock=clock,
         owner=owner,
         post_card=cards.ensure,
+        meeting_minutes=settings.meeting_minutes,
+        timer=settings.meeting_timer,
     )
     topics.on_change = cycle_service.topic_changed
     deps = SlackDeps(

@@ -233,6 +233,23 @@ def test_slack_views(slack: FakeSlack, web: WebClient) -> None:
     assert slack.home_views["U1"]["type"] == "home"
 
 
+def test_slack_views_refuse_initial_options_that_are_not_options(web: WebClient) -> None:
+    def option(value: str) -> dict[str, Any]:
+        return {"text": {"type": "plain_text", "text": value}, "value": value}
+
+    def modal(**initial: Any) -> dict[str, Any]:
+        element = {"type": "multi_static_select", "action_id": "a", "options": [option("1")]}
+        block = {"type": "input", "label": {"type": "plain_text", "text": "x"}}
+        block["element"] = {**element, **initial}
+        return {"type": "modal", "title": {"type": "plain_text", "text": "t"}, "blocks": [block]}
+
+    web.views_open(trigger_id="123.456", view=modal(initial_options=[option("1")]))
+    for bad in (modal(initial_options=[option("2")]), modal(initial_option=option("2"))):
+        with pytest.raises(SlackApiError) as exc:
+            web.views_open(trigger_id="123.456", view=bad)
+        assert "must match one of the options" in str(slack_error(exc)["response_metadata"])
+
+
 # ---------------------------------------------------------------------- Slack: reads
 def test_slack_reactions_get_shape(slack: FakeSlack, web: WebClient) -> None:
     ts = web.chat_postMessage(channel="C1", text="card")["ts"]

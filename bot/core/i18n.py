@@ -187,6 +187,16 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Bullets and linked text are kept (up to 30 lines, 3,000 characters).",
     },
     "modal_target": {"ja": "発表する回", "en": "Meeting"},
+    "modal_minutes": {"ja": "発表時間", "en": "Length"},
+    "modal_minutes_hint": {
+        "ja": "選ばなければ会議の時間を均等に分けます。",
+        "en": "Unset: an even share of the meeting.",
+    },
+    "modal_minutes_option": {"ja": "{minutes}分", "en": "{minutes} min"},
+    "minutes_invalid": {
+        "ja": "発表時間は {choices} 分から選んでください（「{value}」は選べません）。",
+        "en": "Choose a length of {choices} minutes (“{value}” is not one of them).",
+    },
     "modal_this_week": {"ja": "次の回（{date}）", "en": "Coming meeting ({date})"},
     "modal_next_week": {"ja": "その次の回（{date}）", "en": "The one after ({date})"},
     "home_next": {"ja": "次回の勉強会: {when}", "en": "Next meeting: {when}"},
@@ -253,6 +263,7 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "ja": "発表できなかったトピック（選んだものを次回へ、投票数ごと）",
         "en": "Topics not presented (moved to the next meeting with their votes)",
     },
+    "carry_over_waiting": {"ja": "⏳時間外 ", "en": "⏳ not reached "},
     "carry_over_submit": {"ja": "持ち越す", "en": "Carry over"},
     "carry_over_bad_date": {
         "ja": "「{date}」の回は持ち越せません。持ち越せるのは、アジェンダの公開後から"
@@ -389,6 +400,10 @@ _MESSAGES: dict[str, dict[Language, str]] = {
     "cfg_int": {"ja": "整数で指定してください", "en": "expected a whole number"},
     "cfg_bool": {"ja": "true か false で指定してください", "en": "expected true or false"},
     "cfg_choice": {"ja": "{valid} のどれかを指定してください", "en": "use one of {valid}"},
+    "cfg_meeting_minutes": {
+        "ja": "会議の長さ（分）は 5〜600 で指定してください（「{value}」は使えません）",
+        "en": "the meeting's length in minutes must be from 5 to 600 (not “{value}”)",
+    },
     "cfg_range": {
         "ja": "{low}〜{high} の範囲で指定してください",
         "en": "expected a value from {low} to {high}",
@@ -589,6 +604,12 @@ _MESSAGES: dict[str, dict[Language, str]] = {
     },
     "existing_card": {"ja": "既存のカード: {link}", "en": "The existing card: {link}"},
     "late_addition": {"ja": "（追加）", "en": " (late)"},
+    "slot_minutes": {"ja": "({minutes}分)", "en": "({minutes} min)"},
+    "if_time_allows": {"ja": "時間があれば", "en": "If time allows"},
+    "timer_next": {
+        "ja": "⏱ {start} 次は {mentions} さん（{minutes}分）: {titles}",
+        "en": "⏱ {start} Next: {mentions} ({minutes} min): {titles}",
+    },
 }
 
 

@@ -57,6 +57,8 @@ class Topic:
     card_ts: str | None = None
     late: bool = False
     paper: Paper | None = None  # from the source's cached metadata, when it is a paper
+    # The length the member chose in the form (minutes); None: an even share.
+    minutes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +91,4 @@ class NewTopic:
     submitted_at: dt.datetime
     notes: tuple[Note, ...] = field(default=())
     late: bool = False
+    minutes: int | None = None

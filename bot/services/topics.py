@@ -11,7 +11,7 @@ from typing import Literal, Protocol
 from bot.core.i18n import Language, t
 from bot.core.model import NewTopic, Note, Presenter, Topic, TopicStatus
 from bot.core.papers import Paper, byline
-from bot.core.submission import Draft, Problem, parse_submission, validate
+from bot.core.submission import Draft, Problem, chosen_minutes, parse_submission, validate
 from bot.core.tags import TagSet
 from bot.core.urls import clean_url, normalize_url
 from bot.core.weeks import Cycle, assign_meeting
@@ -89,6 +89,7 @@ class Checked:
     notes: tuple[Note, ...]
     paper: str | None
     hints: tuple[str, ...]
+    minutes: int | None = None
 
 
 class TopicService:
@@ -149,6 +150,7 @@ class TopicService:
             submitted_at=now,
             notes=checked.notes,
             late=late,
+            minutes=checked.minutes,
         )
         try:
             topic = self.repo.add_topic(new)
@@ -190,6 +192,7 @@ class TopicService:
             notes=draft.notes,
             paper=paper,
             hints=tuple(hints),
+            minutes=chosen_minutes(draft),
         )
 
     def _earlier_hints(self, normalized_url: str, meeting: dt.date) -> tuple[str, ...]:
@@ -287,6 +290,7 @@ class TopicService:
                 url=checked.url,
                 normalized_url=checked.normalized_url,
                 notes=checked.notes,
+                minutes=checked.minutes,
             )
         except DuplicateSourceError as error:
             existing = error.existing

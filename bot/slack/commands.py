@@ -12,7 +12,6 @@ from slack_sdk import WebClient
 
 from bot.archive.query import parse_query
 from bot.archive.search import PAGE_SIZE, page_offset, search_blocks, search_problem
-from bot.core.agenda import compile_agenda
 from bot.core.i18n import t
 from bot.core.model import Presenter
 from bot.core.submission import slack_unescape
@@ -114,7 +113,7 @@ def _list(deps: SlackDeps, respond: Respond, user_id: str, rest: str) -> None:
 
 def _agenda(deps: SlackDeps, respond: Respond, user_id: str, rest: str) -> None:
     meeting = deps.topics.coming_meeting()
-    agenda = compile_agenda(meeting, deps.topics.meeting_topics(meeting), deps.group_name)
+    agenda = deps.cycle.agenda(meeting)  # the one compiled for publishing, slots included
     respond(text=agenda.title, blocks=agenda_blocks(agenda, deps.lang), response_type="ephemeral")
 
 

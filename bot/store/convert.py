@@ -84,6 +84,7 @@ def to_topic(row: TopicRow, votes: int) -> Topic:
         card_channel=row.card_channel,
         card_ts=row.card_ts,
         late=row.late,
+        minutes=row.minutes,
     )
 
 

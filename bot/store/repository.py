@@ -134,6 +134,7 @@ class Repository:
                 submitted_at=require_aware(new.submitted_at),
                 status=TopicStatus.ACTIVE.value,
                 late=new.late,
+                minutes=new.minutes,
                 source=as_source(source),
                 updated_at=now,
             )
@@ -177,8 +178,10 @@ class Repository:
         normalized_url: str | None = None,
         notes: Sequence[Note] | None = None,
         meeting: dt.date | None = None,
+        minutes: int | Unset | None = UNSET,
     ) -> Topic:
-        """Change the given fields; ``url`` must come with its ``normalized_url``."""
+        """Change the given fields; ``url`` must come with its ``normalized_url``;
+        ``minutes=None`` goes back to an even share."""
         if url is not None and normalized_url is None:
             raise ValueError("url changed without its normalized_url")
         with self._sessions.begin() as s:
@@ -191,6 +194,8 @@ class Repository:
             row.title = row.title if title is None else title
             row.url = row.url if url is None else url
             row.notes = row.notes if notes is None else dump_notes(notes)
+            if not isinstance(minutes, Unset):
+                row.minutes = minutes
             row.search_text = search_text(row)
             row.updated_at = self._clock()
             s.flush()

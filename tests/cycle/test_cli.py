@@ -81,6 +81,26 @@ def test_preview_json_is_the_documented_interface(tmp_path: Path, cli: Cli) -> N
         assert md.stdout.startswith(f"# {meeting.isoformat()} 機械学習勉強会")
 
 
+def test_preview_shows_time_slots_in_markdown_and_json(tmp_path: Path, cli: Cli) -> None:
+    with FakeSlack(TOKEN) as slack:
+        env = {**_env(slack, tmp_path), "MEETING_MINUTES": "10", "MEETING_TIME": "18:30"}
+        _seed(env)
+        data = json.loads(cli(env, "preview", "--format", "json").stdout)
+        assert set(data) == {"meeting", "topics", "slots"}  # the old keys as they were
+        assert set(data["topics"][0]) == {
+            "tag", "title", "url", "presenter", "presenter_id", "votes", "notes", "submitted_at",
+        }  # fmt: skip
+        slots = data["slots"]
+        assert [(x["title"], x["start"], x["end"], x["minutes"], x["fits"]) for x in slots] == [
+            ("Topic 0", "18:30", "18:35", 5, True),
+            ("Topic 1", "18:35", "18:40", 5, True),
+            ("Topic 2", None, None, 5, False),
+        ]
+        md = cli(env, "preview").stdout
+        assert "### 18:30 @Member 0 (5分)\n" in md and "### 18:35 @Member 1 (5分)\n" in md
+        assert md.index("## 時間があれば") < md.index("### @Member 2")
+
+
 def test_publish_twice_then_reconcile_and_remind(tmp_path: Path, cli: Cli) -> None:
     with FakeSlack(TOKEN) as slack:
         env = _env(slack, tmp_path)

@@ -15,6 +15,7 @@ from bot.jobs import (
     NOTION_RETRY_JOB,
     PUBLISH_JOB,
     REMINDER_JOB,
+    TIMER_JOB,
     Jobs,
     previous_fire,
     publish_trigger,
@@ -80,6 +81,21 @@ def test_jobs_have_stable_ids_and_the_group_time_zone() -> None:
     found = {job.id: job for job in jobs.scheduler.get_jobs()}
     assert {PUBLISH_JOB, REMINDER_JOB, NOTION_RETRY_JOB} <= set(found)
     assert str(found[PUBLISH_JOB].trigger.timezone) == "Europe/Berlin"
+    assert TIMER_JOB not in found  # MEETING_TIMER is off by default
+
+
+def test_the_meeting_timer_job_runs_only_with_meeting_timer() -> None:
+    class Service:
+        clock = staticmethod(lambda: dt.datetime.now(dt.UTC))
+
+        def scheduled_publish(self) -> None: ...
+        def remind(self) -> None: ...
+        def retry_pending(self) -> None: ...
+        def meeting_timer(self) -> None: ...
+
+    jobs = Jobs(Service(), None, Cycle(tz=BERLIN), "wed 12:00", dt.timedelta(hours=2), timer=True)  # type: ignore[arg-type]
+    found = {job.id: job for job in jobs.scheduler.get_jobs()}
+    assert str(found[TIMER_JOB].trigger.timezone) == "Europe/Berlin"
 
 
 @pytest.mark.slow

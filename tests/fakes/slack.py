@@ -253,6 +253,14 @@ class BlockChecker:
                 self._err("no more than 100 items allowed", f"{pointer}/options")
             for i, option in enumerate(options):
                 self._option(option, f"{pointer}/options/{i}")
+            # Slack: initial options "exactly match one or more of the options" (Block Kit
+            # reference, static select and multi-select menus).
+            initial = element.get("initial_options") or []
+            if "initial_option" in element:
+                initial = [element["initial_option"], *initial]
+            for i, option in enumerate(initial):
+                if option not in options:
+                    self._err("must match one of the options", f"{pointer}/initial_options/{i}")
 
     def _option(self, option: Any, pointer: str) -> None:
         if not isinstance(option, dict):
