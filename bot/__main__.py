@@ -55,6 +55,11 @@ class _Parsers:
                     "-h", "--help", action="help", default=argparse.SUPPRESS,
                     help=t(lang, "cli_h_help"),
                 )  # fmt: skip
+                # On every parser, so `studybot publish --debug` works as well.
+                self.add_argument(
+                    "--debug", action="store_true", default=argparse.SUPPRESS,
+                    help=t(lang, "cli_h_debug"),
+                )  # fmt: skip
 
             def error(self, message: str) -> NoReturn:
                 self.print_usage(sys.stderr)
@@ -99,7 +104,6 @@ def _build(parser: argparse.ArgumentParser, lang: Language) -> argparse.Argument
     date = _date_type(lang)
     parser.add_argument("--version", action="version", version=f"studybot {version()}",
                         help=h("cli_h_version"))  # fmt: skip
-    parser.add_argument("--debug", action="store_true", help=h("cli_h_debug"))
     sub = parser.add_subparsers(dest="command", required=True, title=h("cli_commands"))
     demo = sub.add_parser("demo", help=h("cli_h_demo"), description=h("cli_h_demo"))
     demo.add_argument("--out", default="demo-output", help=h("cli_h_out"))
@@ -151,6 +155,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         lang=lang,
         group_name=settings.group_name,
         cycle=settings.cycle(),
+        meeting_minutes=settings.meeting_minutes,
         stream=sys.stderr,
     )
     print(result.markdown)
@@ -185,6 +190,7 @@ def _not_a_meeting_day(settings: Settings, date: dt.date | None) -> bool:
 def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
     import dataclasses
 
+    from bot.core.slots import slots_json
     from bot.core.weeks import upcoming_meeting
     from bot.services.cycle import SkipRegistry
     from bot.store import Repository, open_database
@@ -199,13 +205,20 @@ def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
         cycle = dataclasses.replace(base, is_holiday=SkipRegistry(repo, base.is_holiday))
         meeting = args.date or upcoming_meeting(dt.datetime.now(dt.UTC), cycle)
         skipped = _skip_reason(settings, repo, cycle, meeting)
-        agenda = compile_agenda(meeting, repo.topics_for_meeting(meeting), settings.group_name)
+        agenda = compile_agenda(
+            meeting,
+            repo.topics_for_meeting(meeting),
+            settings.group_name,
+            meeting_minutes=settings.meeting_minutes,
+            start=cycle.meeting_time,
+        )
     finally:
         database.dispose()
     if skipped is not None:
         if args.format == "json":
             data: dict[str, object] = {"meeting": meeting.isoformat(), "skipped": skipped}
             data["topics"] = []
+            data["slots"] = []
             print(json.dumps(data, ensure_ascii=False))
         else:
             print(
@@ -233,7 +246,8 @@ def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
         }
         for topic in agenda_order(agenda)
     ]
-    print(json.dumps({"meeting": meeting.isoformat(), "topics": topics}, ensure_ascii=False))
+    data = {"meeting": meeting.isoformat(), "topics": topics, "slots": slots_json(agenda.schedule)}
+    print(json.dumps(data, ensure_ascii=False))
     return 0
 
 
@@ -425,6 +439,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; exit 0 done, 1 failed, 2 configuration (README)."""
     lang = language_hint()
     args = _parser(lang).parse_args(argv)
+    debug = bool(getattr(args, "debug", False))
     try:
         settings = _settings()
     except ConfigError as error:
@@ -442,14 +457,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         secrets,
         logging.WARNING if quiet else logging.INFO,
         # A person reads one line per problem; the bot's own log keeps its stack traces.
-        tracebacks=args.debug or args.command == "run",
+        tracebacks=debug or args.command == "run",
     )
     try:
         return COMMANDS[args.command](settings, args)
     except KeyboardInterrupt:
         return EXIT_FAILED
     except Exception as error:
-        if args.debug:
+        if debug:
             import traceback
 
             traceback.print_exc()

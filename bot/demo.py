@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -15,13 +18,25 @@ import yaml
 from bot.core.agenda import Agenda, compile_agenda, render_markdown
 from bot.core.i18n import Language, t
 from bot.core.model import Presenter
+from bot.core.slots import DEFAULT_MEETING_MINUTES
+from bot.core.submission import parse_submission
 from bot.core.weeks import Cycle, assign_meeting
 from bot.notion.blocks import agenda_blocks as notion_agenda_blocks
 from bot.services.topics import TopicService
 from bot.slack.blocks import agenda_blocks as slack_agenda_blocks
 from bot.store import Repository, open_database
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "demo_week.yaml"
+
+def _sample_week() -> Traversable:
+    """The sample week: package data in a wheel or the image (the build copies the
+    top-level ``seeds/demo_week.yaml`` to ``bot/seeds/``), else the checkout's ``seeds/``."""
+    packaged = files("bot") / "seeds" / "demo_week.yaml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "seeds" / "demo_week.yaml"
+
+
+SEEDS: Traversable = _sample_week()
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +56,7 @@ def load_seed_week(
     repo: Repository,
     cycle: Cycle,
     now: dt.datetime,
-    seeds: Path = SEEDS,
+    seeds: Traversable = SEEDS,
     lang: Language = "ja",
 ) -> tuple[dt.date, int, list[tuple[str, list[str]]]]:
     """Submit every seed through the same service Slack uses, then apply the seed votes."""
@@ -56,7 +71,11 @@ def load_seed_week(
     for index, item in enumerate(data["submissions"]):
         at = publish - dt.timedelta(hours=float(item["hours_before_publish"]))
         service = TopicService(repo, cycle, lang=lang, clock=_fixed(at))
-        outcome = service.submit_text(members[item["user"]], item["text"])
+        # A length is chosen in the form: the same draft the form would make, with it.
+        draft = parse_submission(item["text"], service.tags)
+        if item.get("minutes") is not None:
+            draft = dataclasses.replace(draft, minutes=str(item["minutes"]))
+        outcome = service.submit_draft(members[item["user"]], draft, item["text"])
         if outcome.topic is None:
             reasons = [service.problem_text(p) for p in outcome.problems]
             rejected.append((item["text"].splitlines()[0], reasons))
@@ -74,8 +93,9 @@ def run_demo(
     lang: Language = "ja",
     group_name: str = "機械学習勉強会",
     cycle: Cycle | None = None,
-    seeds: Path = SEEDS,
+    seeds: Traversable = SEEDS,
     stream: TextIO | None = None,
+    meeting_minutes: int = DEFAULT_MEETING_MINUTES,
 ) -> DemoResult:
     """Fresh SQLite database, seeds in, agenda out (Markdown, Notion and Slack blocks)."""
     cycle = cycle or Cycle()
@@ -92,7 +112,13 @@ def run_demo(
             say(t(lang, "demo_loading", path=str(seeds)))
             meeting, accepted, rejected = load_seed_week(repo, cycle, now, seeds, lang)
             say(t(lang, "demo_loaded", accepted=accepted, rejected=len(rejected)))
-            agenda = compile_agenda(meeting, repo.topics_for_meeting(meeting), group_name)
+            agenda = compile_agenda(
+                meeting,
+                repo.topics_for_meeting(meeting),
+                group_name,
+                meeting_minutes=meeting_minutes,
+                start=cycle.meeting_time,
+            )
         finally:
             database.dispose()
     markdown = render_markdown(agenda, lang)

@@ -279,7 +279,7 @@ _TEXT: dict[str, dict[Language, str]] = {
     },
     "all_ok": {"ja": "すべて OK です。", "en": "All checks passed."},
     "failed": {
-        "ja": "{count} 件の問題があります。fix: の手順で直してから再実行してください。",
+        "ja": "{count} 件の問題があります。対処: の手順で直してから再実行してください。",
         "en": "{count} problem(s) found. Apply each fix: and run studybot doctor again.",
     },
 }

@@ -58,9 +58,19 @@ def explain(
     if isinstance(error, ConfigValueError):
         return Failure(error.text(lang), "", EXIT_CONFIG)
     if isinstance(error, DatabaseError):
-        return Failure(f"DATABASE_URL: {error}", doctor_text(lang, "db_error_fix"), EXIT_CONFIG)
+        fix = "db_read_only_fix" if error.key == "db_read_only" else None
+        return Failure(
+            f"DATABASE_URL: {t(lang, error.key, detail=error.detail)}",
+            t(lang, fix) if fix else doctor_text(lang, "db_error_fix"),
+            EXIT_CONFIG,
+        )
     if isinstance(error, SlackApiError):
         return _slack_api(error, lang, channel)
+    if isinstance(error, OSError) and not _network(error):
+        return Failure(
+            t(lang, "fail_file", path=error.filename or "", detail=error.strerror or error),
+            t(lang, "fail_file_fix"),
+        )
     if isinstance(error, SlackClientError | OSError):
         # slack_sdk talks urllib: URLError, refused and reset connections are all OSErrors.
         return Failure(
@@ -77,6 +87,15 @@ def explain(
     return Failure(
         t(lang, "fail_unexpected", kind=type(error).__name__, detail=detail),
         t(lang, "fail_debug_fix"),
+    )
+
+
+def _network(error: OSError) -> bool:
+    import socket
+    import urllib.error
+
+    return isinstance(
+        error, urllib.error.URLError | ConnectionError | TimeoutError | socket.gaierror
     )
 
 

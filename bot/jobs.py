@@ -22,6 +22,9 @@ PUBLISH_JOB = "studybot.publish"
 REMINDER_JOB = "studybot.reminder"
 NOTION_RETRY_JOB = "studybot.notion_retry"
 HOUSEKEEPING_JOB = "studybot.housekeeping"
+TIMER_JOB = "studybot.meeting_timer"
+# How often the meeting timer looks at the clock: a slot's reply is at most this late.
+TIMER_EVERY = dt.timedelta(seconds=15)
 
 
 def publish_trigger(cycle: Cycle) -> CronTrigger:
@@ -75,6 +78,7 @@ class Jobs:
         grace: dt.timedelta,
         *,
         retry_every: dt.timedelta = dt.timedelta(minutes=5),
+        timer: bool = False,
     ) -> None:
         self.service = service
         self.repo = repo
@@ -109,6 +113,14 @@ class Jobs:
             id=HOUSEKEEPING_JOB,
             **common,
         )
+
+        if timer:  # MEETING_TIMER
+            self.scheduler.add_job(
+                _guard(TIMER_JOB, service.meeting_timer),
+                IntervalTrigger(seconds=int(TIMER_EVERY.total_seconds()), timezone=cycle.tz),
+                id=TIMER_JOB,
+                **common,
+            )
 
     def housekeeping(self) -> None:
         """Slack retries for minutes; a week of event ids is plenty."""

@@ -60,7 +60,7 @@ def _serve(settings: Settings) -> int:
     problem = write_problem(runtime.database)
     if problem is not None:
         runtime.close()
-        raise DatabaseError(t(settings.language, "db_read_only", detail=problem))
+        raise DatabaseError("db_read_only", problem)
     healthy = health_check(runtime)
     jobs = Jobs(
         runtime.cycle,
@@ -68,6 +68,7 @@ def _serve(settings: Settings) -> int:
         runtime.topics.cycle,
         settings.reminder_cron,
         settings.reminder_grace_delta,
+        timer=settings.meeting_timer,
     )
     stop = threading.Event()
     try:

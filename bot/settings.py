@@ -117,6 +117,16 @@ class Settings(BaseSettings):
     reminder_grace: str = "2h"
     strict_paper_links: bool = False
     log_format: Literal["text", "json"] = "text"
+    meeting_minutes: int = 60
+    meeting_timer: bool = False
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language(cls, value: Any) -> Any:
+        """GNU gettext also reads LANGUAGE (``en_US:en``, ``ja_JP.UTF-8``): take its language."""
+        if isinstance(value, str):
+            return re.split(r"[:_.@-]", value.strip().lower(), maxsplit=1)[0]
+        return value
 
     @field_validator("vote_emojis", "organizers", "roster", mode="before")
     @classmethod
@@ -166,6 +176,14 @@ class Settings(BaseSettings):
             raise ConfigValueError(
                 "cfg_weekday", value=_shown(value), valid=" ".join(WEEKDAYS)
             ) from None
+        return value
+
+    @field_validator("meeting_minutes")
+    @classmethod
+    def _meeting_minutes(cls, value: int) -> int:
+        # Shorter than the shortest slot no topic could ever fit; a day is surely a typo.
+        if not 5 <= value <= 600:
+            raise ConfigValueError("cfg_meeting_minutes", value=value)
         return value
 
     @field_validator("reminder_grace")

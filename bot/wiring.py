@@ -123,6 +123,8 @@ def build_runtime(
         clock=clock,
         owner=owner,
         post_card=cards.ensure,
+        meeting_minutes=settings.meeting_minutes,
+        timer=settings.meeting_timer,
     )
     topics.on_change = cycle_service.topic_changed
     # A submission's card and receipt wait while other requests wait for their ack.
@@ -215,6 +217,8 @@ class StoreLinkCache:
             is_paper=meta.is_paper,
             ok=meta.ok,
             note=None if meta.ok else CACHED_FAILURE,
+            venue=meta.venue,
+            code_url=meta.code_url,
         )
 
     def put(self, meta: LinkMetadata) -> None:
@@ -227,6 +231,8 @@ class StoreLinkCache:
                 is_paper=meta.is_paper,
                 ok=meta.ok,
                 fetched_at=dt.datetime.now(dt.UTC),
+                venue=meta.venue,
+                code_url=meta.code_url,
             )
         )
 

@@ -22,14 +22,17 @@ from bot.core.model import Presenter
 from bot.settings import ConfigError, load_settings, parse_reminder
 from bot.slack.client import make_client
 from bot.wiring import build_runtime
+from tests.conftest import Cli, CliResult
 from tests.fakes import FakeSlack
 from tests.slack.harness import (
     CHANNEL,
     TOKEN,
     Bot,
     agenda_messages,
+    free_port,
     running_bot,
     settings_for,
+    start_bot_process,
     wait_for,
 )
 
@@ -229,17 +232,8 @@ def test_reminder_weekdays_mean_what_cron_means(value: str, expected: object) ->
     assert parse_reminder(value) == expected
 
 
-def test_an_unopenable_database_is_one_line(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NOTION_"))}
-    env["DATABASE_URL"] = "postgresql+psycopg://u:sekrit-pw@127.0.0.1:9/x"
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot", "preview"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def test_an_unopenable_database_is_one_line(cli: Cli) -> None:
+    proc = cli({"DATABASE_URL": "postgresql+psycopg://u:sekrit-pw@127.0.0.1:9/x"}, "preview")
     assert proc.returncode == 2
     assert proc.stderr.startswith("studybot: DATABASE_URL:") and "Traceback" not in proc.stderr
     assert "sekrit-pw" not in proc.stderr
@@ -248,8 +242,7 @@ def test_an_unopenable_database_is_one_line(tmp_path: Path) -> None:
 def test_negative_content_length_is_refused_not_waited_on(bot: Bot) -> None:
     with socket.create_connection(("127.0.0.1", bot.server.port), timeout=5) as conn:
         conn.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n")
-        # An invalid Content-Length is a 400 (RFC 9112 section 6.3), answered at once.
-        assert b" 400 " in conn.recv(1024).split(b"\r\n")[0] + b" "
+        assert b" 411 " in conn.recv(1024).split(b"\r\n")[0] + b" "
 
 
 def test_a_non_numeric_timestamp_is_401_not_500(bot: Bot) -> None:
@@ -298,7 +291,8 @@ def _bare_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_a_corrupt_database_file_is_one_line(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_a_corrupt_database_file_is_one_line(tmp_path: Path, cli: Cli) -> None:
     (tmp_path / "bot.db").write_bytes(b"this is not a database, just text " * 200)
     proc = subprocess.run(
         [sys.executable, "-m", "bot", "preview"],
@@ -311,6 +305,10 @@ def test_a_corrupt_database_file_is_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith("studybot: DATABASE_URL: cannot open the database (")
     assert "file is not a database" in proc.stderr and "Traceback" not in proc.stderr
+    ja = _studybot(cli, tmp_path, "preview", LANGUAGE="ja")
+    assert ja.returncode == 2
+    assert ja.stderr.startswith("studybot: DATABASE_URL: データベースを開けません（")
+    assert "対処: DATABASE_URL と" in ja.stderr
 
 
 def test_health_needs_a_database_that_takes_writes(tmp_path: Path) -> None:
@@ -338,6 +336,7 @@ def test_health_needs_a_database_that_takes_writes(tmp_path: Path) -> None:
     conn.close()
 
 
+@pytest.mark.slow
 def test_run_refuses_a_read_only_database_in_one_line(tmp_path: Path) -> None:
     from bot.store import open_database
 
@@ -365,12 +364,10 @@ def test_run_refuses_a_read_only_database_in_one_line(tmp_path: Path) -> None:
     assert "studybot: DATABASE_URL: " in proc.stderr and "readonly" in proc.stderr
 
 
+@pytest.mark.slow
 def test_run_logs_when_each_job_runs_next_and_no_library_noise(tmp_path: Path) -> None:
-    import httpx
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     with FakeSlack(TOKEN) as slack:
         env = {
             **_bare_env(tmp_path),
@@ -380,24 +377,8 @@ def test_run_logs_when_each_job_runs_next_and_no_library_noise(tmp_path: Path) -
             "STUDY_CHANNEL": CHANNEL,
             "PORT": str(port),
         }
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = start_bot_process(env, tmp_path, port, capture=True)
         try:
-
-            def healthy() -> bool:
-                assert proc.poll() is None, proc.communicate()
-                try:
-                    return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).is_success
-                except httpx.TransportError:
-                    return False
-
-            wait_for(healthy, timeout=30)
             proc.terminate()
             _, stderr = proc.communicate(timeout=30)
         finally:
@@ -416,3 +397,49 @@ def test_run_logs_when_each_job_runs_next_and_no_library_noise(tmp_path: Path) -
         "Scheduler started",
     ):
         assert noise not in stderr, noise
+
+
+def _studybot(cli: Cli, tmp_path: Path, *args: str, **env: str) -> CliResult:
+    return cli({**_bare_env(tmp_path), **env}, *args)
+
+
+def test_import_without_an_agenda_fails_and_each_result_is_printed_once(
+    tmp_path: Path, cli: Cli
+) -> None:
+    (tmp_path / "notes.txt").write_text("shopping list\n- milk\n", encoding="utf-8")
+    proc = _studybot(cli, tmp_path, "import", "notes.txt", LANGUAGE="ja")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "アジェンダが 1 件も見つかりませんでした" in proc.stderr
+    output = proc.stdout + proc.stderr
+    assert output.count("notes.txt") == 2  # the progress line, then its one result line
+    assert output.count("回の日付が見つからない") == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("", "--http needs a URL"),
+        ("notaurl", "is not an https:// URL"),
+        ("http://bot.example.com", "is not an https:// URL"),
+        ("https://bot.example.com/slack/events", "--http https://bot.example.com"),
+    ],
+)
+def test_manifest_http_url_is_checked(tmp_path: Path, cli: Cli, url: str, expected: str) -> None:
+    proc = _studybot(cli, tmp_path, "manifest", "--http", url)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert expected in proc.stderr
+
+
+def test_manifest_http_url_accepted() -> None:
+    from bot.__main__ import _manifest_url_problem
+
+    for url in ("https://bot.example.com", "https://bot.example.com/studybot/"):
+        assert _manifest_url_problem(url, "en") is None
+
+
+def test_preview_date_must_be_a_meeting_day(tmp_path: Path, cli: Cli) -> None:
+    proc = _studybot(cli, tmp_path, "preview", "--date", "2026-12-02", SKIP_JP_HOLIDAYS="false")
+    assert proc.returncode == 2
+    assert "2026-12-02 is not a meeting day (thu); the coming meeting days: " in proc.stderr
+    ok = _studybot(cli, tmp_path, "preview", "--date", "2026-12-03", SKIP_JP_HOLIDAYS="false")
+    assert ok.returncode == 0, ok.stderr

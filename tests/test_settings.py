@@ -20,7 +20,7 @@ CONTRACT = [
     "NOTION_API_URL", "NOTION_DATE_PROPERTY", "DATABASE_URL", "TIMEZONE", "MEETING_WEEKDAY",
     "MEETING_TIME", "PUBLISH_TIME", "REMINDER_CRON", "GROUP_NAME", "LANGUAGE", "PORT",
     "VOTE_EMOJIS", "ORGANIZERS", "ROSTER", "SKIP_DATES", "SKIP_JP_HOLIDAYS", "REMINDER_GRACE",
-    "STRICT_PAPER_LINKS", "LOG_FORMAT",
+    "STRICT_PAPER_LINKS", "LOG_FORMAT", "MEETING_MINUTES", "MEETING_TIMER",
 ]  # fmt: skip
 
 
@@ -53,6 +53,21 @@ def test_lists_and_dates() -> None:
     assert s.vote_emojis == ("+1", "thumbsup")
     assert s.organizers == ("U1", "U2")
     assert s.cycle().is_skipped(dt.date(2026, 12, 31))
+
+
+def test_meeting_minutes_and_timer() -> None:
+    s = load_settings({})
+    assert s.meeting_minutes == 60 and s.meeting_timer is False
+    s = load_settings({"MEETING_MINUTES": "90", "MEETING_TIMER": "true"})
+    assert s.meeting_minutes == 90 and s.meeting_timer is True
+    for bad in ("0", "4", "601"):
+        with pytest.raises(ConfigError) as caught:
+            load_settings({"MEETING_MINUTES": bad})
+        text = f"会議の長さ（分）は 5〜600 で指定してください（「{bad}」は使えません）"
+        assert caught.value.lines == [f"MEETING_MINUTES: {text}"]
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"MEETING_MINUTES": "an hour", "LANGUAGE": "en"})
+    assert caught.value.lines == ["MEETING_MINUTES: expected a whole number"]
 
 
 def test_each_problem_is_one_line_naming_the_variable() -> None:
@@ -210,3 +225,12 @@ def english_sentences(text: str) -> list[str]:
 def test_the_english_scanner_finds_english() -> None:
     assert english_sentences("unknown weekday “x”") == ["unknown weekday"]
     assert english_sentences("SLACK_BOT_TOKEN: xoxb- で始まる bot トークン (auth.test)") == []
+
+
+def test_gettext_style_language_values_are_understood() -> None:
+    # Many desktops export LANGUAGE=en_US:en for gettext; it is the same variable.
+    assert load_settings({"LANGUAGE": "en_US:en"}).language == "en"
+    assert load_settings({"LANGUAGE": "ja_JP.UTF-8"}).language == "ja"
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"LANGUAGE": "fr_FR:fr"})
+    assert caught.value.lines[0].startswith("LANGUAGE: ")

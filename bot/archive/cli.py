@@ -35,7 +35,7 @@ def add_commands(
         "export", help=text(lang, "cli_h_export"), description=text(lang, "cli_h_export")
     )
     exporting.add_argument(
-        "--format", choices=("md", "csv"), default="md", help=text(lang, "cli_h_format")
+        "--format", choices=("md", "csv", "bib"), default="md", help=text(lang, "cli_h_format")
     )
     exporting.add_argument(
         "--since", type=date_type, metavar="DATE", help=text(lang, "cli_h_since")
@@ -112,11 +112,8 @@ def run_import(settings: Settings, args: argparse.Namespace, out: TextIO | None 
     lang = settings.language
 
     def progress(index: int, count: int, report: FileReport) -> None:
-        summary = file_summary(report, lang)
-        line = t(
-            lang, "import_progress", index=index, count=count, path=report.path, summary=summary
-        )
-        print(line, file=sys.stderr, flush=True)
+        # Only where it is: each file's result is printed once, in the summary below.
+        print(f"[{index}/{count}] {report.path}", file=sys.stderr, flush=True)
 
     database = open_database(settings.database_url)
     try:
@@ -126,6 +123,11 @@ def run_import(settings: Settings, args: argparse.Namespace, out: TextIO | None 
     finally:
         database.dispose()
     out.write(render_report(report, lang))
+    if not report.meetings:
+        from bot.core.i18n import t as text
+
+        print(f"studybot: {text(lang, 'import_nothing')}", file=sys.stderr)
+        return 1
     return 1 if report.failed else 0
 
 
@@ -140,6 +142,10 @@ def run_export(settings: Settings, args: argparse.Namespace, out: TextIO | None 
         count = len(repo.all_topics(args.since))
         if args.format == "csv":
             text = export_csv(repo, args.since)
+        elif args.format == "bib":
+            from bot.archive.bibtex import export_bibtex
+
+            text = export_bibtex(repo, args.since)
         else:
             text = export_markdown(
                 repo, args.since, lang=settings.language, group_name=settings.group_name

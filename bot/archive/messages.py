@@ -73,6 +73,16 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "ja": "「{words}」の検索結果: {total} 件（{first}〜{last} 件目）",
         "en": "Results for “{words}”: {total} ({first}–{last})",
     },
+    "search_bad_tag": {
+        "ja": "「{value}」というタグはありません（使えるタグ: {tags}）。"
+        "例: `/topic search tag:論文 year:2023 拡散` — 入力: {words}",
+        "en": "There is no tag “{value}” (tags: {tags}). "
+        "Example: `/topic search tag:paper year:2023 diffusion` — you typed: {words}",
+    },
+    "search_bad_year": {
+        "ja": "「{value}」は年として読めません。例: `/topic search year:2023` — 入力: {words}",
+        "en": "“{value}” is not a year. Example: `/topic search year:2023` — you typed: {words}",
+    },
     "search_none": {
         "ja": "「{words}」に一致する過去のトピックはありません。",
         "en": "No past topic matches “{words}”.",

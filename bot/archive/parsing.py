@@ -305,6 +305,8 @@ class _PageParser:
             self._skip(number, text, reason)
             return
         bullet = _BULLET.match(text)
+        if bullet is None and self.markdown and self.topic is not None and text.startswith(">"):
+            return  # the paper line the export writes under a title: metadata, not a note
         if bullet is None:
             tagged = split_leading_tag(text)
             if tagged is not None and tagged.raw.strip() and not tagged.rest.startswith("("):

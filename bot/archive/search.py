@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.archive.messages import t
+from bot.archive.query import SearchQuery
 from bot.core.i18n import Language
 from bot.core.i18n import t as core_t
 from bot.core.model import Topic
@@ -109,6 +110,17 @@ def search_blocks(
         }
         blocks.append({"type": "actions", "elements": [button]})
     return blocks
+
+
+def search_problem(query: SearchQuery, lang: Language, tags: Sequence[str]) -> str:
+    """Why a filter of ``query`` was refused, with an example and the member's own text."""
+    return t(
+        lang,
+        f"search_{query.problem}",
+        value=escape(_clip(query.bad_value, WORDS_SHOWN_MAX)),
+        tags=escape(" ".join(tags)),
+        words=escape(_clip(query.words, 1000)),
+    )
 
 
 def _text_section(text: str) -> Block:

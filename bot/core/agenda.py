@@ -9,6 +9,8 @@ from typing import Final
 from bot.core.i18n import Language, t
 from bot.core.markup import link_label, linkable, segments
 from bot.core.model import Note, Presenter, Topic, TopicStatus
+from bot.core.papers import Paper, shown_byline
+from bot.core.slots import Schedule, build_schedule
 
 DEFAULT_GROUP_NAME = "機械学習勉強会"
 
@@ -29,6 +31,8 @@ class Agenda:
     group_name: str
     ranked: tuple[Topic, ...]
     sections: tuple[PresenterSection, ...]
+    # The time slots when the meeting's length is known (None: no times shown).
+    schedule: Schedule | None = None
 
     @property
     def title(self) -> str:
@@ -41,9 +45,15 @@ def rank(topics: list[Topic] | tuple[Topic, ...]) -> list[Topic]:
 
 
 def compile_agenda(
-    meeting: dt.date, topics: list[Topic] | tuple[Topic, ...], group_name: str = DEFAULT_GROUP_NAME
+    meeting: dt.date,
+    topics: list[Topic] | tuple[Topic, ...],
+    group_name: str = DEFAULT_GROUP_NAME,
+    *,
+    meeting_minutes: int | None = None,
+    start: dt.time = dt.time(17, 0),
 ) -> Agenda:
-    """The agenda of ``meeting`` from its topics (withdrawn ones are left out)."""
+    """The agenda of ``meeting`` from its topics (withdrawn ones are left out); with
+    ``meeting_minutes``, each topic also gets its time slot from ``start``."""
     live = [topic for topic in topics if topic.status != TopicStatus.WITHDRAWN]
     ranked = rank(live)
     order: list[str] = []
@@ -57,12 +67,52 @@ def compile_agenda(
             presenters[key] = topic.presenter
         by_presenter[key].append(topic)
     sections = tuple(PresenterSection(presenters[k], tuple(by_presenter[k])) for k in order)
-    return Agenda(meeting=meeting, group_name=group_name, ranked=tuple(ranked), sections=sections)
+    schedule = None
+    if meeting_minutes is not None:
+        ordered = [topic for section in sections for topic in section.topics]
+        schedule = build_schedule(ordered, meeting_minutes, start)
+    return Agenda(
+        meeting=meeting,
+        group_name=group_name,
+        ranked=tuple(ranked),
+        sections=sections,
+        schedule=schedule,
+    )
 
 
 def agenda_order(agenda: Agenda) -> list[Topic]:
     """Topics in the order the agenda shows them (per presenter, best presenter first)."""
     return [topic for section in agenda.sections for topic in section.topics]
+
+
+@dataclass(frozen=True, slots=True)
+class TimedSection:
+    """A presenter's run of topics as the agenda shows it, with its start and length
+    (both None without a schedule, and under "if time allows")."""
+
+    presenter: Presenter
+    topics: tuple[Topic, ...]
+    start: str | None = None
+    minutes: int | None = None
+
+
+def timed_sections(agenda: Agenda) -> tuple[list[TimedSection], list[TimedSection]]:
+    """The sections in their slots, and those that do not fit ("if time allows")."""
+    schedule = agenda.schedule
+    if schedule is None:
+        return [TimedSection(s.presenter, s.topics) for s in agenda.sections], []
+    fitted = [
+        TimedSection(slot.presenter, slot.topics, schedule.clock(slot.start), slot.minutes)
+        for slot in schedule.presenter_slots()
+    ]
+    overflow: list[TimedSection] = []
+    for item in schedule.overflow:
+        last = overflow[-1] if overflow else None
+        if last is not None and last.presenter.user_id == item.topic.presenter.user_id:
+            overflow[-1] = TimedSection(last.presenter, (*last.topics, item.topic))
+        else:
+            overflow.append(TimedSection(item.topic.presenter, (item.topic,)))
+    return fitted, overflow
 
 
 def _one_line(text: str) -> str:
@@ -114,6 +164,20 @@ def note_line(note: Note) -> str:
     return f"{'  ' * note.depth}- {text}"
 
 
+PAPER_LINE_PREFIX: Final = "> "
+"""Marks the paper line under a title; the importer skips it (notes are ``- `` bullets)."""
+
+
+def paper_markdown(paper: Paper | None, lang: Language = "ja") -> list[str]:
+    """``> authors — venue year · [code](url)`` under a paper's title; [] when unknown."""
+    if paper is None:
+        return []
+    parts = [md_escape(line)] if (line := shown_byline(paper)) else []
+    if paper.code_url:
+        parts.append(_md_link(t(lang, "paper_code"), paper.code_url))
+    return [PAPER_LINE_PREFIX + " · ".join(parts)] if parts else []
+
+
 def render_markdown(agenda: Agenda, lang: Language = "ja") -> str:
     """The agenda as Markdown that reads like the group's hand-written Notion page.
 
@@ -124,13 +188,32 @@ def render_markdown(agenda: Agenda, lang: Language = "ja") -> str:
     lines.append("")
     if not agenda.sections:
         lines += [t(lang, "no_topics"), ""]
-    for section in agenda.sections:
-        lines += [f"### @{md_escape(section.presenter.name)}", ""]
-        for topic in section.topics:
-            late = t(lang, "late_addition") if topic.late else ""
-            shown = _md_link(topic.title, topic.url) if topic.url else _md_title(topic.title)
-            votes = t(lang, "votes_suffix", votes=topic.votes)
-            lines.append(f"[{topic.tag}] {shown} {votes}{late}")
-            lines += [note_line(note) for note in topic.notes]
-            lines.append("")
+    fitted, overflow = timed_sections(agenda)
+    for section in fitted:
+        lines += _md_section(section, lang)
+    if overflow:
+        lines += [f"## {t(lang, 'if_time_allows')}", ""]
+        for section in overflow:
+            lines += _md_section(section, lang)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def slot_heading(name: str, start: str | None, minutes: int | None, lang: Language) -> str:
+    """``17:00 @name (10分)`` in a slot, ``@name`` without one."""
+    if start is None or minutes is None:
+        return f"@{name}"
+    return f"{start} @{name} {t(lang, 'slot_minutes', minutes=minutes)}"
+
+
+def _md_section(section: TimedSection, lang: Language) -> list[str]:
+    name = md_escape(section.presenter.name)
+    lines = [f"### {slot_heading(name, section.start, section.minutes, lang)}", ""]
+    for topic in section.topics:
+        late = t(lang, "late_addition") if topic.late else ""
+        shown = _md_link(topic.title, topic.url) if topic.url else _md_title(topic.title)
+        votes = t(lang, "votes_suffix", votes=topic.votes)
+        lines.append(f"[{topic.tag}] {shown} {votes}{late}")
+        lines += paper_markdown(topic.paper, lang)
+        lines += [note_line(note) for note in topic.notes]
+        lines.append("")
+    return lines

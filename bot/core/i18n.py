@@ -89,6 +89,7 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "Make the source an embedded link.",
     },
     "votes_suffix": {"ja": "👍 {votes}", "en": "👍 {votes}"},
+    "paper_code": {"ja": "コード", "en": "code"},
     "more_in_notion": {"ja": "…ほか {count} 件は Notion で", "en": "…and {count} more in Notion"},
     "more_topics": {"ja": "…ほか {count} 件", "en": "…and {count} more"},
     "open_in_notion": {"ja": "Notion で開く", "en": "Open in Notion"},
@@ -147,7 +148,8 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "*フォームで提出*: `/topic` だけ送るとフォームが開きます。\n"
         "*メッセージから*: メッセージの「…」→「トピックとして提出」。\n"
         "*その他*: `/topic list`（自分のトピックの編集・取り下げ）、`/topic agenda`"
-        "（今週のアジェンダのプレビュー）、`/topic search 単語`（過去のトピック検索）、"
+        "（今週のアジェンダのプレビュー）、`/topic search 単語`（過去のトピック検索。"
+        "`tag:論文` や `year:2023` で絞り込み）、"
         "`/topic help`。\n投票はトピックカードに :+1: でリアクション。",
         "en": "*Submit*: `/topic [tag] Title URL` — notes on the next lines starting with `-` "
         "(indent to nest).\n"
@@ -158,7 +160,8 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "*With a form*: send just `/topic`.\n"
         "*From a message*: “…” on the message → “トピックとして提出”.\n"
         "*More*: `/topic list` (edit or withdraw yours), `/topic agenda` (preview this "
-        "week), `/topic search WORDS` (past topics), `/topic help`.\n"
+        "week), `/topic search WORDS` (past topics; narrow with `tag:paper` or `year:2023`), "
+        "`/topic help`.\n"
         "Vote by reacting :+1: on a topic card.",
     },
     "list_header": {"ja": "{date} の回のあなたのトピック", "en": "Your topics for {date}"},
@@ -184,6 +187,16 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Bullets and linked text are kept (up to 30 lines, 3,000 characters).",
     },
     "modal_target": {"ja": "発表する回", "en": "Meeting"},
+    "modal_minutes": {"ja": "発表時間", "en": "Length"},
+    "modal_minutes_hint": {
+        "ja": "選ばなければ会議の時間を均等に分けます。",
+        "en": "Unset: an even share of the meeting.",
+    },
+    "modal_minutes_option": {"ja": "{minutes}分", "en": "{minutes} min"},
+    "minutes_invalid": {
+        "ja": "発表時間は {choices} 分から選んでください（「{value}」は選べません）。",
+        "en": "Choose a length of {choices} minutes (“{value}” is not one of them).",
+    },
     "modal_this_week": {"ja": "次の回（{date}）", "en": "Coming meeting ({date})"},
     "modal_next_week": {"ja": "その次の回（{date}）", "en": "The one after ({date})"},
     "home_next": {"ja": "次回の勉強会: {when}", "en": "Next meeting: {when}"},
@@ -250,6 +263,7 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "ja": "発表できなかったトピック（選んだものを次回へ、投票数ごと）",
         "en": "Topics not presented (moved to the next meeting with their votes)",
     },
+    "carry_over_waiting": {"ja": "⏳時間外 ", "en": "⏳ not reached "},
     "carry_over_submit": {"ja": "持ち越す", "en": "Carry over"},
     "carry_over_bad_date": {
         "ja": "「{date}」の回は持ち越せません。持ち越せるのは、アジェンダの公開後から"
@@ -386,6 +400,10 @@ _MESSAGES: dict[str, dict[Language, str]] = {
     "cfg_int": {"ja": "整数で指定してください", "en": "expected a whole number"},
     "cfg_bool": {"ja": "true か false で指定してください", "en": "expected true or false"},
     "cfg_choice": {"ja": "{valid} のどれかを指定してください", "en": "use one of {valid}"},
+    "cfg_meeting_minutes": {
+        "ja": "会議の長さ（分）は 5〜600 で指定してください（「{value}」は使えません）",
+        "en": "the meeting's length in minutes must be from 5 to 600 (not “{value}”)",
+    },
     "cfg_range": {
         "ja": "{low}〜{high} の範囲で指定してください",
         "en": "expected a value from {low} to {high}",
@@ -437,6 +455,19 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "ja": "データベースへの書き込み・読み込みに失敗しました: {detail}",
         "en": "the database failed: {detail}",
     },
+    "db_cannot_create": {
+        "ja": "データベースのファイルを作れません（{detail}）",
+        "en": "cannot create the database file ({detail})",
+    },
+    "db_cannot_open": {
+        "ja": "データベースを開けません（{detail}）",
+        "en": "cannot open the database ({detail})",
+    },
+    "fail_file": {"ja": "ファイル {path}: {detail}", "en": "file {path}: {detail}"},
+    "fail_file_fix": {
+        "ja": "パスと、このユーザーの読み書きの権限を確認してください",
+        "en": "check the path and that this user may read and write it",
+    },
     "db_read_only": {
         "ja": "データベースに書き込めません（読み取り専用か壊れています）: {detail}",
         "en": "the database cannot be written (read-only or damaged): {detail}",
@@ -483,7 +514,10 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "en": "show the coming agenda as it stands (read only)",
     },
     "cli_h_date": {"ja": "会の日付 YYYY-MM-DD", "en": "meeting date YYYY-MM-DD"},
-    "cli_h_format": {"ja": "出力の形式", "en": "output format"},
+    "cli_h_format": {
+        "ja": "出力の形式（md、csv、bib は論文の BibTeX）",
+        "en": "output format (md, csv, or bib: the papers as BibTeX)",
+    },
     "cli_h_manifest": {
         "ja": "Slack アプリのマニフェスト（YAML）を表示",
         "en": "print the Slack app manifest (YAML)",
@@ -582,6 +616,12 @@ _MESSAGES: dict[str, dict[Language, str]] = {
     },
     "existing_card": {"ja": "既存のカード: {link}", "en": "The existing card: {link}"},
     "late_addition": {"ja": "（追加）", "en": " (late)"},
+    "slot_minutes": {"ja": "({minutes}分)", "en": "({minutes} min)"},
+    "if_time_allows": {"ja": "時間があれば", "en": "If time allows"},
+    "timer_next": {
+        "ja": "⏱ {start} 次は {mentions} さん（{minutes}分）: {titles}",
+        "en": "⏱ {start} Next: {mentions} ({minutes} min): {titles}",
+    },
 }
 
 

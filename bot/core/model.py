@@ -6,6 +6,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
+from bot.core.papers import Paper
+
 
 class TopicStatus(enum.StrEnum):
     """Life cycle of a stored topic."""
@@ -54,6 +56,9 @@ class Topic:
     card_channel: str | None = None
     card_ts: str | None = None
     late: bool = False
+    paper: Paper | None = None  # from the source's cached metadata, when it is a paper
+    # The length the member chose in the form (minutes); None: an even share.
+    minutes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +91,4 @@ class NewTopic:
     submitted_at: dt.datetime
     notes: tuple[Note, ...] = field(default=())
     late: bool = False
+    minutes: int | None = None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from bot.core.markup import URL_MAX, markdown_link
 from bot.core.model import Note
+from bot.core.slots import SLOT_CHOICES
 from bot.core.tags import TagSet, split_leading_tag
 from bot.core.urls import clean_url, is_http_url
 
@@ -50,6 +51,15 @@ class Draft:
     extra_tags: tuple[str, ...] = ()
     bad_urls: tuple[str, ...] = ()
     notes_chars: int = 0
+    # The slot length chosen in the form, as sent ("5", "10", "15"); None: an even share.
+    minutes: str | None = None
+
+
+def chosen_minutes(draft: Draft) -> int | None:
+    """The draft's slot length in minutes, None when none (or no valid one) was chosen."""
+    if draft.minutes is None or draft.minutes.strip() not in {str(m) for m in SLOT_CHOICES}:
+        return None
+    return int(draft.minutes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +289,11 @@ def validate(draft: Draft, *, require_title: bool = False) -> list[Problem]:
     if draft.notes_chars > NOTES_MAX_CHARS:
         problems.append(
             Problem("notes_too_long", {"count": draft.notes_chars, "max": NOTES_MAX_CHARS})
+        )
+    if draft.minutes is not None and chosen_minutes(draft) is None:
+        choices = " / ".join(str(m) for m in SLOT_CHOICES)
+        problems.append(
+            Problem("minutes_invalid", {"value": draft.minutes[:20], "choices": choices})
         )
     return problems
 

@@ -9,14 +9,23 @@ import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import unescape
 from typing import Final, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from bot.links.fetcher import FetchResult
+from bot.links.fetcher import TIMEOUT, FetchResult
+from bot.links.papers import (
+    ARXIV_PAGE,
+    HF_PAPER,
+    PaperEndpoints,
+    PaperLookup,
+    SourceRef,
+    github_repo,
+    paper_source,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -33,7 +42,8 @@ ARXIV_NOT_FOUND: Final = "arxiv_not_found"
 INTERNAL_ERROR: Final = "internal_error"
 CACHED_FAILURE: Final = "cached_failure"  # a recent failure remembered without its code
 
-_ATOM: Final = {"atom": "http://www.w3.org/2005/Atom"}
+_ARXIV_NS: Final = "http://arxiv.org/schemas/atom"
+_ATOM: Final = {"atom": "http://www.w3.org/2005/Atom", "arxiv": _ARXIV_NS}
 _YEAR: Final = re.compile(r"\b(1[89]\d{2}|2\d{3})\b")
 
 _ARXIV_ID: Final = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
@@ -57,6 +67,8 @@ class LinkMetadata:
     is_paper: bool = False
     ok: bool = False
     note: str | None = None
+    venue: str | None = None
+    code_url: str | None = None
 
 
 def still_cached(ok: bool, fetched_at: dt.datetime, now: dt.datetime) -> bool:
@@ -263,6 +275,12 @@ def _scan(html: str) -> _HeadScan:
     return scan
 
 
+def scan_head(html: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The ``<meta>`` name -> content map and the ``citation_author`` names of a page's head."""
+    scan = _scan(html[:HEAD_CHARS])
+    return scan.meta, tuple(dict.fromkeys(scan.authors))
+
+
 def parse_page(html: str) -> PageMetadata:
     """Title (``og:title``, ``twitter:title``, ``citation_title``, ``<title>``), authors, year.
 
@@ -346,7 +364,10 @@ def paper_kind(url: str) -> str | None:
         return None
     if parts.scheme.lower() not in {"http", "https"}:
         return None
-    return _path_kind(host, parts.path, parts.query)
+    kind = _path_kind(host, parts.path, parts.query)
+    if kind is None and (ref := paper_source(url)) is not None:
+        kind = ref.kind  # a page of an arXiv paper elsewhere (Hugging Face, alphaXiv, ...)
+    return kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,6 +378,8 @@ class ArxivEntry:
     title: str
     authors: tuple[str, ...]
     year: int | None
+    venue: str = "arXiv"
+    code_url: str | None = None
 
 
 def parse_arxiv_feed(feed: str) -> dict[str, ArxivEntry]:
@@ -378,8 +401,18 @@ def parse_arxiv_feed(feed: str) -> dict[str, ArxivEntry]:
             for author in entry.findall("atom:author", _ATOM)
         )
         published = entry.findtext("atom:published", default=None, namespaces=_ATOM)
+        journal = _collapse(entry.findtext("arxiv:journal_ref", default=None, namespaces=_ATOM))
+        code = github_repo(
+            entry.findtext(path, default=None, namespaces=_ATOM)
+            for path in ("arxiv:comment", "atom:summary")
+        )
         entries[identifier] = ArxivEntry(
-            identifier, title, tuple(n for n in names if n), _year(published)
+            identifier,
+            title,
+            tuple(n for n in names if n),
+            _year(published),
+            journal or "arXiv",
+            code,
         )
     return entries
 
@@ -394,8 +427,10 @@ class LinkResolver:
         cache: MetadataCache | None = None,
         arxiv_api: str = ARXIV_API,
         max_workers: int = DEFAULT_WORKERS,
+        papers: PaperEndpoints | None = None,
     ) -> None:
         self._fetcher = fetcher
+        self._papers = PaperLookup(fetcher, papers)
         self._cache = cache
         self._arxiv_api = httpx.URL(arxiv_api)
         self._max_workers = max_workers
@@ -457,6 +492,42 @@ class LinkResolver:
             return {url: LinkMetadata(url, is_paper=True, note=INTERNAL_ERROR) for url in batch}
 
     def _page(self, url: str) -> LinkMetadata:
+        ref = paper_source(url)
+        if ref is not None:
+            return self._paper(url, ref)
+        return self._plain_page(url)
+
+    def _paper(self, url: str, ref: SourceRef) -> LinkMetadata:
+        """A paper from its source's API; a Hugging Face page is its arXiv paper plus the
+        code link Hugging Face knows. Anything missing falls back to the page itself."""
+        if ref.kind in {HF_PAPER, ARXIV_PAGE}:
+            meta = self._arxiv({url: ref.key})[url]
+            if not meta.ok:  # the page's own title is still better than the bare URL
+                return replace(self._plain_page(url), is_paper=True)
+            if meta.code_url is None and ref.kind == HF_PAPER:
+                found = self._papers.facts(ref)
+                code = None if isinstance(found, str) else found.code_url
+                meta = replace(meta, code_url=code)
+            return meta
+        found = self._papers.facts(ref)
+        if isinstance(found, str) or found.title is None:
+            _log.info("paper_source_failed url=%s source=%s note=%s", url, ref.kind, found)
+            if found == TIMEOUT:  # a second wait of the same length would only delay the reply
+                return LinkMetadata(url, is_paper=True, note=TIMEOUT)
+            fallback = self._plain_page(url)
+            return replace(fallback, is_paper=True)
+        return LinkMetadata(
+            url,
+            title=found.title,
+            authors=found.authors,
+            year=found.year,
+            is_paper=True,
+            ok=True,
+            venue=found.venue,
+            code_url=found.code_url,
+        )
+
+    def _plain_page(self, url: str) -> LinkMetadata:
         is_paper = paper_kind(url) is not None
         result = self._fetcher.fetch(url)
         if result.error is not None:
@@ -492,6 +563,13 @@ class LinkResolver:
                 resolved[url] = LinkMetadata(url, is_paper=True, note=ARXIV_NOT_FOUND)
             else:
                 resolved[url] = LinkMetadata(
-                    url, entry.title, entry.authors, entry.year, is_paper=True, ok=True
+                    url,
+                    entry.title,
+                    entry.authors,
+                    entry.year,
+                    is_paper=True,
+                    ok=True,
+                    venue=entry.venue,
+                    code_url=entry.code_url,
                 )
         return resolved

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.core.agenda import Agenda
+from bot.core.agenda import Agenda, TimedSection, timed_sections
 from bot.core.i18n import Language, t
 from bot.core.markup import link_label, segments
 from bot.core.model import Note, Topic
+from bot.core.papers import Paper, shown_byline
 
 TEXT_LIMIT = 2000  # characters per rich text object (Notion counts UTF-16 units)
 RICH_TEXT_ITEMS = 100  # rich text objects per array
@@ -113,17 +114,53 @@ def topic_blocks(topic: Topic, lang: Language = "ja") -> list[Block]:
         "type": "paragraph",
         "paragraph": {"rich_text": rich},
     }
-    return [paragraph, *_bullets(topic.notes)]
+    byline = paper_paragraph(topic.paper, lang)
+    return [paragraph, *([byline] if byline else []), *_bullets(topic.notes)]
 
 
-def presenter_heading(name: str, notion_user_id: str | None) -> Block:
+def paper_paragraph(paper: Paper | None, lang: Language = "ja") -> Block | None:
+    """``authors — venue year · code`` as a gray line under a paper's title, or None."""
+    if paper is None:
+        return None
+    rich: list[Block] = text(line) if (line := shown_byline(paper)) else []
+    if paper.code_url:
+        rich += (text(" · ") if rich else []) + text(t(lang, "paper_code"), paper.code_url)
+    for item in rich:
+        item["annotations"] = {**item.get("annotations", {}), "color": "gray"}
+    return (
+        {"object": "block", "type": "paragraph", "paragraph": {"rich_text": rich}} if rich else None
+    )
+
+
+def presenter_heading(
+    name: str,
+    notion_user_id: str | None,
+    start: str | None = None,
+    minutes: int | None = None,
+    lang: Language = "ja",
+) -> Block:
+    """``@name`` (a mention when known), with its slot ``17:00 … (10分)`` when it has one."""
     if notion_user_id:
         rich: list[Block] = [
             {"type": "mention", "mention": {"type": "user", "user": {"id": notion_user_id}}}
         ]
     else:
         rich = text(f"@{name}")
+    if start is not None and minutes is not None:
+        rich = [*text(f"{start} "), *rich, *text(f" {t(lang, 'slot_minutes', minutes=minutes)}")]
     return {"object": "block", "type": "heading_3", "heading_3": {"rich_text": rich}}
+
+
+def _section_blocks(section: TimedSection, lang: Language, users: Mapping[str, str]) -> list[Block]:
+    presenter = section.presenter
+    blocks = [
+        presenter_heading(
+            presenter.name, users.get(presenter.user_id), section.start, section.minutes, lang
+        )
+    ]
+    for topic in section.topics:
+        blocks += topic_blocks(topic, lang)
+    return blocks
 
 
 def agenda_blocks(
@@ -156,11 +193,20 @@ def agenda_blocks(
                 "paragraph": {"rich_text": text(t(lang, "no_topics"))},
             }
         )
-    for section in agenda.sections:
-        presenter = section.presenter
-        blocks.append(presenter_heading(presenter.name, users.get(presenter.user_id)))
-        for topic in section.topics:
-            blocks += topic_blocks(topic, lang)
+    fitted, overflow = timed_sections(agenda)
+    for section in fitted:
+        blocks += _section_blocks(section, lang, users)
+    if overflow:
+        # Listed, never dropped: the group reaches them if the hour allows.
+        blocks.append(
+            {
+                "object": "block",
+                "type": "heading_2",
+                "heading_2": {"rich_text": text(t(lang, "if_time_allows"))},
+            }
+        )
+        for section in overflow:
+            blocks += _section_blocks(section, lang, users)
     return blocks
 
 

@@ -132,7 +132,9 @@ class AgendaChannel(Protocol):
     ) -> None: ...
     def find_agenda(self, meeting: dt.date, since: dt.datetime) -> tuple[str, str] | None: ...
     def announce(self, text: str, mentions: Sequence[str] = ()) -> None: ...
-    def reply_in_thread(self, channel: str, ts: str, text: str) -> None: ...
+    def reply_in_thread(
+        self, channel: str, ts: str, text: str, mentions: Sequence[str] = ()
+    ) -> None: ...
     def tell_organizers(self, organizers: Sequence[str], text: str) -> None: ...
     def members(self) -> list[str]: ...
     def is_bot(self, user_id: str) -> bool: ...
@@ -223,6 +225,8 @@ class CycleService:
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         owner: str | None = None,
         post_card: Callable[[Topic], object] | None = None,
+        meeting_minutes: int | None = None,
+        timer: bool = False,
     ) -> None:
         self.repo = repo
         self.cycle = cycle
@@ -238,11 +242,20 @@ class CycleService:
         self.clock = clock
         self.owner = owner or default_owner()
         self.post_card = post_card
+        self.meeting_minutes = meeting_minutes
+        self.timer = timer
 
     # -- publishing -------------------------------------------------------------
 
     def agenda(self, meeting: dt.date) -> Agenda:
-        return compile_agenda(meeting, self.repo.topics_for_meeting(meeting), self.group_name)
+        """The meeting's agenda, in time slots when the meeting's length is configured."""
+        return compile_agenda(
+            meeting,
+            self.repo.topics_for_meeting(meeting),
+            self.group_name,
+            meeting_minutes=self.meeting_minutes,
+            start=self.cycle.meeting_time,
+        )
 
     def publish(self, meeting: dt.date | None = None) -> PublishReport:
         """Publish (or re-publish in place) one meeting's agenda to Notion and Slack.
@@ -488,6 +501,51 @@ class CycleService:
         cutoff = now - dt.timedelta(days=1)
         return [d for d in self.repo.meeting_dates() if self.cycle.meeting_start(d) > cutoff]
 
+    # -- during the meeting ---------------------------------------------------------
+
+    def meeting_timer(self) -> int:
+        """At each presenter's slot start, one reply in the agenda's thread saying who is
+        next and for how long: exactly once per slot across replicas (a job-run claim),
+        and nothing on a skipped day or without an agenda out. Returns replies sent."""
+        if not self.timer or self.meeting_minutes is None:
+            return 0
+        now = self.clock()
+        today = now.astimezone(self.cycle.tz).date()
+        if self.cycle.meeting_on_or_after(today, include_skipped=True) != today:
+            return 0
+        if self.cycle.is_skipped(today):
+            return 0
+        begins = self.cycle.meeting_start(today)
+        if not begins <= now < begins + dt.timedelta(minutes=self.meeting_minutes):
+            return 0
+        record = self.repo.get_publication(today, "slack")
+        schedule = self.agenda(today).schedule
+        if record is None or not record.external_id or not record.channel or schedule is None:
+            return 0
+        for slot in schedule.presenter_slots():
+            start = begins + dt.timedelta(minutes=slot.start)
+            # Late (a restart, a slow job) but still inside the slot: say it now, once.
+            if not start <= now < start + dt.timedelta(minutes=slot.minutes):
+                continue
+            label = schedule.clock(slot.start)
+            if not self.repo.claim_job_run("meeting_timer", f"{today}T{label}", self.owner):
+                return 0
+            titles = " / ".join(f"[{topic.tag}] {topic.title}" for topic in slot.topics)
+            text = t(
+                self.lang,
+                "timer_next",
+                start=label,
+                mentions="{mentions}",
+                minutes=slot.minutes,
+                titles=titles,
+            )
+            self.channel.reply_in_thread(
+                record.channel, record.external_id, text, [slot.presenter.user_id]
+            )
+            log.info("timer_reply", extra={"meeting": str(today), "slot": label})
+            return 1
+        return 0
+
     # -- the scheduler's steps ----------------------------------------------------
 
     def scheduled_publish(self) -> PublishReport | None:
@@ -645,6 +703,20 @@ class CycleService:
             return CarryOver(refusal=text)
         moved, target = self._carry_over(date, {int(x) for x in wanted})
         return CarryOver(moved=moved, target=target)
+
+    def carry_over_candidates(self, meeting: dt.date) -> tuple[list[Topic], frozenset[int]]:
+        """The meeting's open topics for the carry-over form, those that did not fit the
+        hour first (they were most likely not presented), and the ids of those."""
+        agenda = self.agenda(meeting)
+        schedule = agenda.schedule
+        waiting = frozenset(
+            item.topic.id for item in (schedule.overflow if schedule is not None else ())
+        )
+        ordered = [topic for section in agenda.sections for topic in section.topics]
+        open_topics = [topic for topic in ordered if topic.status == TopicStatus.ACTIVE]
+        first = [topic for topic in open_topics if topic.id in waiting]
+        rest = [topic for topic in open_topics if topic.id not in waiting]
+        return first + rest, frozenset(topic.id for topic in first)
 
     def _may_carry_over(self, date: dt.date) -> bool:
         """A held meeting whose agenda is out, until the meeting after it starts."""

@@ -10,7 +10,8 @@ from typing import Literal, Protocol
 
 from bot.core.i18n import Language, t
 from bot.core.model import NewTopic, Note, Presenter, Topic, TopicStatus
-from bot.core.submission import Draft, Problem, parse_submission, validate
+from bot.core.papers import Paper, byline
+from bot.core.submission import Draft, Problem, chosen_minutes, parse_submission, validate
 from bot.core.tags import TagSet
 from bot.core.urls import clean_url, normalize_url
 from bot.core.weeks import Cycle, assign_meeting
@@ -34,6 +35,21 @@ class SourceMeta(Protocol):
     def is_paper(self) -> bool: ...
     @property
     def ok(self) -> bool: ...
+    @property
+    def venue(self) -> str | None: ...
+    @property
+    def code_url(self) -> str | None: ...
+
+
+class SearchFilter(Protocol):
+    """What `/topic search` asks for (``bot.archive.query.SearchQuery``)."""
+
+    @property
+    def words(self) -> str: ...
+    @property
+    def tag(self) -> str | None: ...
+    @property
+    def year(self) -> int | None: ...
 
 
 class SourceLookup(Protocol):
@@ -73,6 +89,7 @@ class Checked:
     notes: tuple[Note, ...]
     paper: str | None
     hints: tuple[str, ...]
+    minutes: int | None = None
 
 
 class TopicService:
@@ -133,6 +150,7 @@ class TopicService:
             submitted_at=now,
             notes=checked.notes,
             late=late,
+            minutes=checked.minutes,
         )
         try:
             topic = self.repo.add_topic(new)
@@ -154,7 +172,8 @@ class TopicService:
             return Outcome(None, tuple(problems), text=text)
         hints: list[str] = []
         title, paper = draft.title or keep_title or "", None
-        meta = self._meta(draft.url) if (not title or draft.tag == "論文") else None
+        wanted = not title or draft.tag == "論文" or self._paper_url(draft.url)
+        meta = self._meta(clean_url(draft.url)) if wanted else None
         if meta is not None and meta.ok and meta.title:
             paper = _paper_line(meta) if meta.is_paper else None
             title = title or meta.title[:200]
@@ -173,6 +192,7 @@ class TopicService:
             notes=draft.notes,
             paper=paper,
             hints=tuple(hints),
+            minutes=chosen_minutes(draft),
         )
 
     def _earlier_hints(self, normalized_url: str, meeting: dt.date) -> tuple[str, ...]:
@@ -215,6 +235,10 @@ class TopicService:
         except Exception:  # a lookup must never cost a member their submission
             log.warning("source_lookup_failed", exc_info=True)
             return None
+
+    def _paper_url(self, url: str) -> bool:
+        """A paper's link is looked up whatever its tag: the reading list wants its authors."""
+        return self.is_paper_url(url) if self.is_paper_url else False
 
     def _looks_like_paper(self, url: str, meta: SourceMeta | None) -> bool:
         if meta is not None and meta.is_paper:
@@ -266,6 +290,7 @@ class TopicService:
                 url=checked.url,
                 normalized_url=checked.normalized_url,
                 notes=checked.notes,
+                minutes=checked.minutes,
             )
         except DuplicateSourceError as error:
             existing = error.existing
@@ -310,6 +335,12 @@ class TopicService:
             if topic.card_ts is None and topic.status == TopicStatus.ACTIVE
         ]
 
+    def search(self, query: SearchFilter, *, limit: int, offset: int) -> tuple[list[Topic], int]:
+        """Past topics matching ``query``'s words, tag and year (`/topic search`)."""
+        return self.repo.search(
+            query.words, limit=limit, offset=offset, tag=query.tag, year=query.year
+        )
+
     def coming_meeting(self) -> dt.date:
         return assign_meeting(self.clock(), self.cycle).meeting
 
@@ -330,6 +361,5 @@ def _duplicate(existing: Topic) -> Problem:
 
 
 def _paper_line(meta: SourceMeta) -> str:
-    authors = ", ".join(meta.authors[:3]) + (" et al." if len(meta.authors) > 3 else "")
-    year = f" ({meta.year})" if meta.year else ""
-    return f"{meta.title} — {authors}{year}" if authors else f"{meta.title}{year}"
+    line = byline(Paper(meta.authors, meta.venue, meta.year))
+    return f"{meta.title} — {line}" if line else f"{meta.title}"

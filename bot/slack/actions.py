@@ -11,7 +11,6 @@ from slack_sdk import WebClient
 
 from bot.archive.search import ACTION_SEARCH_NEXT, parse_next_page_value
 from bot.core.i18n import t
-from bot.core.model import TopicStatus
 from bot.slack import ids
 from bot.slack.blocks import escape
 from bot.slack.commands import show_search
@@ -82,6 +81,7 @@ def _edit(deps: SlackDeps) -> Callable[..., None]:
             title=topic.title,
             notes=topic.notes,
             topic_id=topic.id,
+            minutes=topic.minutes,
         )
         client.views_open(trigger_id=str(body["trigger_id"]), view=view)
 
@@ -99,8 +99,8 @@ def _carry_over_form(deps: SlackDeps) -> Callable[..., None]:
             )
             return
         meeting = dt.date.fromisoformat(str(body["actions"][0]["value"]))
-        topics = [x for x in deps.topics.meeting_topics(meeting) if x.status == TopicStatus.ACTIVE]
-        view = carry_over_modal(deps.lang, meeting, topics)
+        topics, waiting = deps.cycle.carry_over_candidates(meeting)
+        view = carry_over_modal(deps.lang, meeting, topics, waiting)
         client.views_open(trigger_id=str(body["trigger_id"]), view=view)
 
     return handle

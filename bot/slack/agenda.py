@@ -115,8 +115,10 @@ class SlackAgenda:
     def announce(self, text: str, mentions: Sequence[str] = ()) -> None:
         self.client.chat_postMessage(channel=self.channel, text=_render(text, mentions))
 
-    def reply_in_thread(self, channel: str, ts: str, text: str) -> None:
-        self.client.chat_postMessage(channel=channel, thread_ts=ts, text=_render(text, ()))
+    def reply_in_thread(
+        self, channel: str, ts: str, text: str, mentions: Sequence[str] = ()
+    ) -> None:
+        self.client.chat_postMessage(channel=channel, thread_ts=ts, text=_render(text, mentions))
 
     def tell_organizers(self, organizers: Sequence[str], text: str) -> None:
         if not organizers:

@@ -95,17 +95,36 @@ def text_size(value: Any) -> int:
     return 0
 
 
-def topic_line(topic: Topic, lang: Language = "ja") -> str:
-    """``[tag] <url|title> — presenter · 👍 n``."""
+def topic_line(topic: Topic, lang: Language = "ja", slot: str = "") -> str:
+    """``[tag] <url|title> — presenter · 👍 n``, after its ``slot`` (``*17:00* (10分) ``)."""
     late = t(lang, "late_addition") if topic.late else ""
     votes = t(lang, "votes_suffix", votes=topic.votes)
     line = (
-        f"{escape(f'[{topic.tag}]')} {link(topic.url, topic.title)}"
+        f"{slot}{escape(f'[{topic.tag}]')} {link(topic.url, topic.title)}"
         f" — {escape(topic.presenter.name)} · {votes}{late}"
     )
     if len(line) > SECTION_TEXT_MAX:
-        line = f"{escape(f'[{topic.tag}]')} {escape(_clip(topic.title, 200))} · {votes}"
+        line = f"{slot}{escape(f'[{topic.tag}]')} {escape(_clip(topic.title, 200))} · {votes}"
     return line
+
+
+def _agenda_items(agenda: Agenda, lang: Language) -> list[tuple[Block, int]]:
+    """The agenda's sections in order, each with the number of topics it shows: a topic
+    line (with its start time and length when the agenda has slots), and the
+    "if time allows" heading before the topics that do not fit."""
+    schedule = agenda.schedule
+    if schedule is None:
+        return [(section(topic_line(topic, lang)), 1) for topic in agenda_order(agenda)]
+    items: list[tuple[Block, int]] = []
+    for item in schedule.fitted:
+        assert item.start is not None
+        minutes = t(lang, "slot_minutes", minutes=item.minutes)
+        slot = f"*{schedule.clock(item.start)}* {minutes} "
+        items.append((section(topic_line(item.topic, lang, slot)), 1))
+    if schedule.overflow:
+        items.append((section(f"*{escape(t(lang, 'if_time_allows'))}*"), 0))
+        items += [(section(topic_line(item.topic, lang)), 1) for item in schedule.overflow]
+    return items
 
 
 def section(mrkdwn: str) -> Block:
@@ -166,19 +185,23 @@ def agenda_blocks(
     # for the fold line; the first topic that does not fit folds it and the rest.
     fixed = text_size(blocks) + text_size(tail) + text_size(fold(len(topics)))
     room = MAX_BLOCKS - len(blocks) - len(tail)
-    sections = [section(topic_line(topic, lang)) for topic in topics]
+    items = _agenda_items(agenda, lang)
     shown: list[Block] = []
+    shown_topics = 0
     used = fixed
-    for index, item in enumerate(sections):
-        last = index == len(sections) - 1
+    for index, (item, count) in enumerate(items):
+        last = index == len(items) - 1
         slots = room - len(shown) - (0 if last else 1)
         size = text_size(item)
         if slots < 1 or used + size > TOTAL_TEXT_BUDGET:
             break
         shown.append(item)
+        shown_topics += count
         used += size
+    if shown and len(shown) < len(items) and items[len(shown) - 1][1] == 0:
+        shown.pop()  # a heading with none of its topics under it
     blocks += shown
-    hidden = len(topics) - len(shown)
+    hidden = len(topics) - shown_topics
     if hidden:
         blocks.append(fold(hidden))
     return blocks + tail

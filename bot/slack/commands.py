@@ -10,14 +10,14 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.archive.search import PAGE_SIZE, page_offset, search_blocks
-from bot.core.agenda import compile_agenda
+from bot.archive.query import parse_query
+from bot.archive.search import PAGE_SIZE, page_offset, search_blocks, search_problem
 from bot.core.i18n import t
 from bot.core.model import Presenter
 from bot.core.submission import slack_unescape
 from bot.services.topics import Outcome
 from bot.slack import ids
-from bot.slack.blocks import agenda_blocks, escape
+from bot.slack.blocks import agenda_blocks, escape, section
 from bot.slack.deps import SlackDeps
 from bot.slack.names import SlackNames
 from bot.slack.richtext import Names, relabel_mentions
@@ -113,7 +113,7 @@ def _list(deps: SlackDeps, respond: Respond, user_id: str, rest: str) -> None:
 
 def _agenda(deps: SlackDeps, respond: Respond, user_id: str, rest: str) -> None:
     meeting = deps.topics.coming_meeting()
-    agenda = compile_agenda(meeting, deps.topics.meeting_topics(meeting), deps.group_name)
+    agenda = deps.cycle.agenda(meeting)  # the one compiled for publishing, slots included
     respond(text=agenda.title, blocks=agenda_blocks(agenda, deps.lang), response_type="ephemeral")
 
 
@@ -154,8 +154,14 @@ def _search(deps: SlackDeps, respond: Respond, user_id: str, rest: str) -> None:
 
 
 def show_search(deps: SlackDeps, respond: Respond, words: str, page: int) -> None:
-    """`/topic search WORDS`: past topics by title, notes, tag and presenter, paginated."""
-    topics, total = deps.topics.repo.search(words, limit=PAGE_SIZE, offset=page_offset(page))
+    """`/topic search WORDS`: past topics by title, notes, tag and presenter, paginated;
+    ``tag:論文`` and ``year:2023`` filter."""
+    query = parse_query(words, deps.topics.tags)
+    if query.problem is not None:
+        fallback = search_problem(query, deps.lang, deps.topics.tags.names)
+        respond(text=fallback, blocks=[section(fallback)], response_type="ephemeral")
+        return
+    topics, total = deps.topics.search(query, limit=PAGE_SIZE, offset=page_offset(page))
     blocks = search_blocks(topics, total, page, words, deps.lang)
     respond(text=words, blocks=blocks, response_type="ephemeral", replace_original=page > 1)
 

@@ -31,6 +31,7 @@ _FIELD_OF = {
     "dup": ids.BLOCK_URL,
     "tit": ids.BLOCK_TITLE,
     "not": ids.BLOCK_NOTES,
+    "min": ids.BLOCK_MINUTES,
 }
 
 
@@ -58,6 +59,8 @@ def draft_from_view(view: dict[str, Any], deps: SlackDeps, names: Names) -> tupl
     )
     target_option = _value(values, ids.BLOCK_TARGET, ids.INPUT_TARGET).get("selected_option") or {}
     target: Target = "next" if target_option.get("value") == "next" else "auto"
+    length = _value(values, ids.BLOCK_MINUTES, ids.INPUT_MINUTES).get("selected_option") or {}
+    minutes = length.get("value")
     source = parse_submission(f"[x] {url}", deps.topics.tags) if url else None
     draft = Draft(
         raw_tag=tag_raw,
@@ -67,6 +70,7 @@ def draft_from_view(view: dict[str, Any], deps: SlackDeps, names: Names) -> tupl
         notes=notes,
         bad_urls=source.bad_urls if source else (),
         notes_chars=sum(len(n.text) for n in notes),
+        minutes=str(minutes) if minutes is not None else None,
     )
     return draft, target
 

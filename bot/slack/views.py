@@ -10,6 +10,8 @@ from bot.core.i18n import EXAMPLE as EXAMPLE_TEXT
 from bot.core.i18n import Language, t
 from bot.core.markup import segments
 from bot.core.model import Note, Topic, TopicStatus
+from bot.core.papers import Paper, shown_byline
+from bot.core.slots import SLOT_CHOICES
 from bot.slack import ids
 from bot.slack.blocks import (
     MAX_BLOCKS,
@@ -63,6 +65,16 @@ def topic_summary(topic: Topic) -> str:
     return f"*{escape(f'[{topic.tag}]')}* {link(topic.url, topic.title)}"
 
 
+def paper_context(paper: Paper | None, lang: Language) -> Block | None:
+    """``authors — venue year · <code>`` under a paper's title; None when nothing is known."""
+    if paper is None:
+        return None
+    parts = [escape(line)] if (line := shown_byline(paper)) else []
+    if paper.code_url:
+        parts.append(link(paper.code_url, t(lang, "paper_code")))
+    return _context(" · ".join(parts)) if parts else None
+
+
 def topic_card(topic: Topic, lang: Language, vote_emoji: str = "+1") -> tuple[str, list[Block]]:
     """The channel card members vote on: headline, presenter, notes, vote hint and count."""
     withdrawn = topic.status == TopicStatus.WITHDRAWN
@@ -70,6 +82,8 @@ def topic_card(topic: Topic, lang: Language, vote_emoji: str = "+1") -> tuple[st
     if withdrawn:
         headline = f"~{headline}~  {t(lang, 'card_withdrawn')}"
     blocks: list[Block] = [section(headline)]
+    if (paper := paper_context(topic.paper, lang)) is not None:
+        blocks.append(paper)
     blocks.append(
         _context(
             t(
@@ -233,8 +247,10 @@ def topic_modal(
     channel_id: str | None = None,
     this_week: dt.date | None = None,
     next_week: dt.date | None = None,
+    minutes: int | None = None,
 ) -> View:
-    """The submission form: tag, source URL, title (optional), notes, target meeting."""
+    """The submission form: tag, source URL, title (optional), notes, length (optional),
+    target meeting."""
     tag_element: Block = {
         "type": "static_select",
         "action_id": ids.INPUT_TAG,
@@ -290,6 +306,7 @@ def topic_modal(
             "element": notes_element,
         },
     ]
+    blocks.append(_minutes_input(lang, minutes))
     if topic_id is None and this_week and next_week:
         this_option = _option(t(lang, "modal_this_week", date=this_week.isoformat()), "this")
         blocks.append(
@@ -327,6 +344,27 @@ def topic_modal(
     }
 
 
+def _minutes_input(lang: Language, minutes: int | None) -> Block:
+    """The optional slot length: 5 / 10 / 15 minutes; unset means an even share."""
+    options = [_option(t(lang, "modal_minutes_option", minutes=m), str(m)) for m in SLOT_CHOICES]
+    element: Block = {
+        "type": "static_select",
+        "action_id": ids.INPUT_MINUTES,
+        "placeholder": _plain(t(lang, "modal_minutes_hint")),
+        "options": options,
+    }
+    if minutes in SLOT_CHOICES:
+        element["initial_option"] = options[SLOT_CHOICES.index(minutes)]
+    return {
+        "type": "input",
+        "block_id": ids.BLOCK_MINUTES,
+        "optional": True,
+        "label": _plain(t(lang, "modal_minutes")),
+        "hint": _plain(t(lang, "modal_minutes_hint")),
+        "element": element,
+    }
+
+
 def _plain(text: str) -> Block:
     return {"type": "plain_text", "text": text[:150]}
 
@@ -356,11 +394,20 @@ def home_view(
     return {"type": "home", "blocks": blocks[:100]}
 
 
-def carry_over_modal(lang: Language, meeting: dt.date, topics: list[Topic]) -> View:
-    """Choose the topics that were not presented; they move on with their votes."""
+def carry_over_modal(
+    lang: Language, meeting: dt.date, topics: list[Topic], waiting: frozenset[int] = frozenset()
+) -> View:
+    """Choose the topics that were not presented; they move on with their votes. Those in
+    ``waiting`` (they did not fit the hour) come first, marked and already chosen."""
+    mark = t(lang, "carry_over_waiting")
     options = [
-        _option(f"[{x.tag}] {x.title} — {x.presenter.name}"[:75], str(x.id)) for x in topics[:100]
+        _option(
+            f"{mark if x.id in waiting else ''}[{x.tag}] {x.title} — {x.presenter.name}"[:75],
+            str(x.id),
+        )
+        for x in topics[:100]
     ]
+    preselected = [o for o, x in zip(options, topics, strict=False) if x.id in waiting]
     blocks: list[Block] = [section(t(lang, "carry_over_label"))]
     if options:
         blocks = [
@@ -373,6 +420,7 @@ def carry_over_modal(lang: Language, meeting: dt.date, topics: list[Topic]) -> V
                     "type": "multi_static_select",
                     "action_id": ids.INPUT_CARRY,
                     "options": options,
+                    **({"initial_options": preselected} if preselected else {}),
                 },
             }
         ]

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from bot.core.model import Meeting, Note, Presenter, Topic, TopicStatus
+from bot.core.papers import Paper
 from bot.store.models import LinkCacheRow, MeetingRow, PublicationRow, TopicRow
 from bot.store.records import LinkMeta, Publication, as_state, as_target
 
@@ -83,6 +84,7 @@ def to_topic(row: TopicRow, votes: int) -> Topic:
         card_channel=row.card_channel,
         card_ts=row.card_ts,
         late=row.late,
+        minutes=row.minutes,
     )
 
 
@@ -113,6 +115,8 @@ def to_link_meta(row: LinkCacheRow) -> LinkMeta:
         is_paper=row.is_paper,
         ok=row.ok,
         fetched_at=row.fetched_at,
+        venue=row.venue,
+        code_url=row.code_url,
     )
 
 
@@ -126,4 +130,12 @@ def link_meta_values(meta: LinkMeta) -> dict[str, object]:
         "is_paper": meta.is_paper,
         "ok": meta.ok,
         "fetched_at": require_aware(meta.fetched_at),
+        "venue": meta.venue,
+        "code_url": meta.code_url,
     }
+
+
+def to_paper(meta: LinkMeta) -> Paper | None:
+    """The reading-list facts of a cached lookup; None when it names none of them."""
+    paper = Paper(meta.authors, meta.venue, meta.year, meta.code_url)
+    return None if paper.empty else paper

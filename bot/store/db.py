@@ -113,7 +113,16 @@ class Database:
 
 
 class DatabaseError(Exception):
-    """The database cannot be opened or migrated; the message is safe to show (no password)."""
+    """The database cannot be opened or migrated; the message is safe to show (no password).
+
+    ``key`` names the message in bot.core.i18n, so the CLI shows it in the run's language."""
+
+    def __init__(self, key: str, detail: str) -> None:
+        from bot.core.i18n import t
+
+        super().__init__(t("en", key, detail=detail))
+        self.key = key
+        self.detail = detail
 
 
 def open_database(url: str) -> Database:
@@ -121,13 +130,13 @@ def open_database(url: str) -> Database:
     try:
         engine = create_db_engine(url)
     except OSError as error:
-        raise DatabaseError(f"cannot create the database file ({error.strerror})") from error
+        raise DatabaseError("db_cannot_create", str(error.strerror)) from error
     try:
         _upgrade(engine)
     except DBAPIError as error:
         # Also a file that is not a database at all (sqlite3.DatabaseError): one line.
         engine.dispose()
-        raise DatabaseError(f"cannot open the database ({_detail(error, url)})") from error
+        raise DatabaseError("db_cannot_open", _detail(error, url)) from error
     except BaseException:
         engine.dispose()
         raise
@@ -143,7 +152,7 @@ def _detail(error: DBAPIError, url: str) -> str:
     return detail[:300]
 
 
-class DatabaseInUseError(DatabaseError):
+class DatabaseInUseError(Exception):
     """Another process serves this SQLite file (``studybot run`` holds its lock file)."""
 
     def __init__(self, lock_path: Path, holder: str) -> None:
@@ -173,7 +182,7 @@ def hold_sole_process(url: str) -> IO[str] | None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held until exit
     except OSError as error:
-        raise DatabaseError(f"cannot create the lock file {path} ({error.strerror})") from error
+        raise DatabaseError("db_cannot_create", f"{path}: {error.strerror}") from error
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

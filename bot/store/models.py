@@ -102,6 +102,8 @@ class TopicRow(Base):
     # NFKC + casefolded title, tag, presenter and note text: one portable LIKE target.
     search_text: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The slot length the presenter chose; NULL: an even share of the meeting.
+    minutes: Mapped[int | None] = mapped_column(Integer)
 
 
 class VoteRow(Base):
@@ -190,3 +192,5 @@ class LinkCacheRow(Base):
     is_paper: Mapped[bool] = mapped_column(Boolean, default=False)
     fetched_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     ok: Mapped[bool] = mapped_column(Boolean)
+    venue: Mapped[str | None] = mapped_column(Text)
+    code_url: Mapped[str | None] = mapped_column(Text)

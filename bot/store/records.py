@@ -70,6 +70,8 @@ class LinkMeta:
     is_paper: bool
     ok: bool
     fetched_at: dt.datetime
+    venue: str | None = None
+    code_url: str | None = None
 
 
 def as_source(value: str) -> TopicSource:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -14,6 +15,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -34,6 +36,7 @@ from bot.store.convert import (
     split_emojis,
     to_link_meta,
     to_meeting,
+    to_paper,
     to_publication,
     to_topic,
 )
@@ -143,13 +146,14 @@ class Repository:
                 submitted_at=require_aware(new.submitted_at),
                 status=TopicStatus.ACTIVE.value,
                 late=new.late,
+                minutes=new.minutes,
                 source=as_source(source),
                 updated_at=now,
             )
             row.search_text = search_text(row)
             s.add(row)
             s.flush()
-            return to_topic(row, votes=0)
+            return _with_papers(s, [to_topic(row, votes=0)])[0]
 
     def get_topic(self, topic_id: int) -> Topic:
         """The topic with this id, whatever its status."""
@@ -186,8 +190,10 @@ class Repository:
         normalized_url: str | None = None,
         notes: Sequence[Note] | None = None,
         meeting: dt.date | None = None,
+        minutes: int | Unset | None = UNSET,
     ) -> Topic:
-        """Change the given fields; ``url`` must come with its ``normalized_url``."""
+        """Change the given fields; ``url`` must come with its ``normalized_url``;
+        ``minutes=None`` goes back to an even share."""
         if url is not None and normalized_url is None:
             raise ValueError("url changed without its normalized_url")
         with self._write() as s:
@@ -200,6 +206,8 @@ class Repository:
             row.title = row.title if title is None else title
             row.url = row.url if url is None else url
             row.notes = row.notes if notes is None else dump_notes(notes)
+            if not isinstance(minutes, Unset):
+                row.minutes = minutes
             row.search_text = search_text(row)
             row.updated_at = self._clock()
             s.flush()
@@ -271,19 +279,56 @@ class Repository:
             )
             return cast(CursorResult[Any], moved).rowcount
 
-    def search(self, words: str, *, limit: int = 10, offset: int = 0) -> tuple[list[Topic], int]:
-        """Topics containing every word (case- and width-insensitive), newest meeting first."""
+    def search(
+        self,
+        words: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        tag: str | None = None,
+        year: int | None = None,
+    ) -> tuple[list[Topic], int]:
+        """Topics containing every word (case- and width-insensitive), newest meeting first.
+
+        ``tag`` keeps one tag; ``year`` keeps papers of that year (their metadata's year,
+        else the year of the meeting they were presented at).
+        """
         terms = fold(words).split()
-        if not terms:
+        if not terms and tag is None and year is None:
             return [], 0
-        match = and_(
-            _OPEN, *(TopicRow.search_text.like(f"%{escape_like(t)}%", escape="\\") for t in terms)
+        conditions = [
+            _OPEN,
+            *(TopicRow.search_text.like(f"%{escape_like(t)}%", escape="\\") for t in terms),
+        ]
+        if tag is not None:
+            conditions.append(TopicRow.tag == tag)
+        if year is not None:
+            in_meeting_year = and_(
+                LinkCacheRow.year.is_(None),
+                TopicRow.meeting_date >= dt.date(year, 1, 1),
+                TopicRow.meeting_date <= dt.date(year, 12, 31),
+            )
+            conditions.append(or_(LinkCacheRow.year == year, in_meeting_year))
+        match = and_(*conditions)
+        paper = and_(
+            LinkCacheRow.url == TopicRow.url,
+            LinkCacheRow.ok.is_(True),
+            LinkCacheRow.is_paper.is_(True),
         )
         order = (TopicRow.meeting_date.desc(), TopicRow.submitted_at, TopicRow.id)
         with self._reads.begin() as s:
-            total = s.scalar(select(func.count()).select_from(TopicRow).where(match)) or 0
-            page = _topics().where(match).order_by(*order).limit(limit).offset(offset)
-            return [to_topic(row, votes) for row, votes in s.execute(page)], total
+            counted = select(func.count()).select_from(TopicRow).outerjoin(LinkCacheRow, paper)
+            total = s.scalar(counted.where(match)) or 0
+            page = (
+                _topics()
+                .outerjoin(LinkCacheRow, paper)
+                .where(match)
+                .order_by(*order)
+                .limit(limit)
+                .offset(offset)
+            )
+            found = [to_topic(row, votes) for row, votes in s.execute(page)]
+            return _with_papers(s, found), total
 
     def all_topics(
         self, since: dt.date | None = None, *, include_withdrawn: bool = False
@@ -581,7 +626,7 @@ class Repository:
 
     def _fetch(self, query: Select[TopicRow, int]) -> list[Topic]:
         with self._reads.begin() as s:
-            return [to_topic(row, votes) for row, votes in s.execute(query)]
+            return _with_papers(s, [to_topic(row, votes) for row, votes in s.execute(query)])
 
     def _ensure_meeting(self, s: Session, date: dt.date) -> MeetingRow:
         self._insert_meeting(s, date)
@@ -627,7 +672,7 @@ class Repository:
         found = s.execute(_topics().where(TopicRow.id == topic_id)).first()
         if found is None:
             raise NotFoundError(f"no topic {topic_id}")
-        return to_topic(*found)
+        return _with_papers(s, [to_topic(*found)])[0]
 
     def _newer(
         self, s: Connection, topic_id: int, member_id: str, emoji: str, event_ts: str
@@ -691,6 +736,26 @@ def _micros(event_ts: str) -> int:
         return int(seconds) * 1_000_000 + int((fraction + "000000")[:6])
     except ValueError:
         return 0
+
+
+def _with_papers(s: Session, topics: list[Topic]) -> list[Topic]:
+    """The topics with the paper facts cached for their source (one query for all).
+
+    Only successful paper lookups count: a failure leaves the topic as the member typed it.
+    """
+    urls = {topic.url for topic in topics if topic.url}
+    if not urls:
+        return topics
+    rows = s.scalars(
+        select(LinkCacheRow).where(
+            LinkCacheRow.url.in_(urls), LinkCacheRow.ok.is_(True), LinkCacheRow.is_paper.is_(True)
+        )
+    )
+    papers = {row.url: to_paper(to_link_meta(row)) for row in rows}
+    return [
+        replace(topic, paper=paper) if (paper := papers.get(topic.url)) is not None else topic
+        for topic in topics
+    ]
 
 
 def _topics() -> Select[TopicRow, int]:

@@ -19,7 +19,7 @@ from bot.core.model import Presenter
 from bot.core.weeks import upcoming_meeting
 from bot.settings import load_settings
 from bot.wiring import build_runtime
-from tests.conftest import Cli
+from tests.conftest import Cli, CliResult
 from tests.fakes import FakeSlack
 from tests.slack.harness import CHANNEL, TOKEN, agenda_messages
 
@@ -81,6 +81,26 @@ def test_preview_json_is_the_documented_interface(tmp_path: Path, cli: Cli) -> N
         assert md.stdout.startswith(f"# {meeting.isoformat()} 機械学習勉強会")
 
 
+def test_preview_shows_time_slots_in_markdown_and_json(tmp_path: Path, cli: Cli) -> None:
+    with FakeSlack(TOKEN) as slack:
+        env = {**_env(slack, tmp_path), "MEETING_MINUTES": "10", "MEETING_TIME": "18:30"}
+        _seed(env)
+        data = json.loads(cli(env, "preview", "--format", "json").stdout)
+        assert set(data) == {"meeting", "topics", "slots"}  # the old keys as they were
+        assert set(data["topics"][0]) == {
+            "tag", "title", "url", "presenter", "presenter_id", "votes", "notes", "submitted_at",
+        }  # fmt: skip
+        slots = data["slots"]
+        assert [(x["title"], x["start"], x["end"], x["minutes"], x["fits"]) for x in slots] == [
+            ("Topic 0", "18:30", "18:35", 5, True),
+            ("Topic 1", "18:35", "18:40", 5, True),
+            ("Topic 2", None, None, 5, False),
+        ]
+        md = cli(env, "preview").stdout
+        assert "### 18:30 @Member 0 (5分)\n" in md and "### 18:35 @Member 1 (5分)\n" in md
+        assert md.index("## 時間があれば") < md.index("### @Member 2")
+
+
 def test_publish_twice_then_reconcile_and_remind(tmp_path: Path, cli: Cli) -> None:
     with FakeSlack(TOKEN) as slack:
         env = _env(slack, tmp_path)
@@ -128,7 +148,7 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])  # closed again on exit: connections are refused
 
 
-def _assert_one_clean_failure(proc: subprocess.CompletedProcess[str], fix: str) -> None:
+def _assert_one_clean_failure(proc: subprocess.CompletedProcess[str] | CliResult, fix: str) -> None:
     output = proc.stdout + proc.stderr
     assert proc.returncode == 1, output
     assert "Traceback" not in output, output
@@ -138,59 +158,68 @@ def _assert_one_clean_failure(proc: subprocess.CompletedProcess[str], fix: str) 
     assert 1 <= len(lines) <= 2, output
 
 
-def test_publish_against_an_unreachable_slack_names_the_fix(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_a_real_process_against_an_unreachable_slack_prints_no_traceback(tmp_path: Path) -> None:
+    with FakeSlack(TOKEN) as slack:
+        env = _env(slack, tmp_path)
+    env["SLACK_API_URL"] = f"http://127.0.0.1:{_closed_port()}/api/"
+    proc = _cli(env, tmp_path, "publish")
+    _assert_one_clean_failure(proc, "ネットワークと SLACK_API_URL を確認してください")
+
+
+def test_publish_against_an_unreachable_slack_names_the_fix(tmp_path: Path, cli: Cli) -> None:
     with FakeSlack(TOKEN) as slack:
         env = _env(slack, tmp_path)
     env["SLACK_API_URL"] = f"http://127.0.0.1:{_closed_port()}/api/"
     for command in ("publish", "remind"):
-        proc = _cli(env, tmp_path, command)
+        proc = cli(env, command)
         _assert_one_clean_failure(proc, "ネットワークと SLACK_API_URL を確認してください")
-    english = _cli({**env, "LANGUAGE": "en"}, tmp_path, "publish")
+    english = cli({**env, "LANGUAGE": "en"}, "publish")
     _assert_one_clean_failure(english, "check the network and SLACK_API_URL")
 
 
-def test_publish_with_a_revoked_or_wrong_token_names_the_fix(tmp_path: Path) -> None:
+def test_publish_with_a_revoked_or_wrong_token_names_the_fix(tmp_path: Path, cli: Cli) -> None:
     with FakeSlack(TOKEN) as slack:
         env = _env(slack, tmp_path)
-        wrong = _cli({**env, "SLACK_BOT_TOKEN": "xoxb-0000-not-this-one"}, tmp_path, "publish")
+        wrong = cli({**env, "SLACK_BOT_TOKEN": "xoxb-0000-not-this-one"}, "publish")
         _assert_one_clean_failure(wrong, "SLACK_BOT_TOKEN にコピーしてください")
         assert "invalid_auth" in wrong.stderr
         slack.error_for("auth.test", "token_revoked")
-        revoked = _cli(env, tmp_path, "remind")
+        revoked = cli(env, "remind")
         _assert_one_clean_failure(revoked, "Bot User OAuth Token")
         assert "token_revoked" in revoked.stderr
         assert not slack.calls_to("chat.postMessage")
 
 
-def test_publish_to_a_wrong_channel_names_the_fix(tmp_path: Path) -> None:
+def test_publish_to_a_wrong_channel_names_the_fix(tmp_path: Path, cli: Cli) -> None:
     with FakeSlack(TOKEN) as slack:
         slack.add_channel(CHANNEL, "benkyokai")
         env = _env(slack, tmp_path)
-        unknown = _cli({**env, "STUDY_CHANNEL": "C0NOSUCH01"}, tmp_path, "publish")
+        unknown = cli({**env, "STUDY_CHANNEL": "C0NOSUCH01"}, "publish")
         _assert_one_clean_failure(unknown, "STUDY_CHANNEL がチャンネル ID")
         assert "channel_not_found" in unknown.stderr
         # A channel *name* is refused before any Slack call, as configuration (exit 2).
         calls = len(slack.calls)
-        named = _cli({**env, "STUDY_CHANNEL": "general"}, tmp_path, "publish")
+        named = cli({**env, "STUDY_CHANNEL": "general"}, "publish")
         assert named.returncode == 2, named.stderr
         assert "Traceback" not in named.stdout + named.stderr
         assert "STUDY_CHANNEL: 「general」はチャンネル ID ではありません" in named.stderr
         assert len(slack.calls) == calls
 
 
-def test_a_traceback_only_with_debug(tmp_path: Path) -> None:
+def test_a_traceback_only_with_debug(tmp_path: Path, cli: Cli) -> None:
     with FakeSlack(TOKEN) as slack:
         env = _env(slack, tmp_path)
     env["SLACK_API_URL"] = f"http://127.0.0.1:{_closed_port()}/api/"
-    proc = _cli(env, tmp_path, "--debug", "remind")
+    proc = cli(env, "--debug", "remind")
     assert proc.returncode == 1
     assert "Traceback" in proc.stderr and "SLACK_API_URL" in proc.stderr
 
 
-def test_version(tmp_path: Path) -> None:
+def test_version(cli: Cli) -> None:
     from importlib.metadata import version
 
-    proc = _cli(dict(os.environ), tmp_path, "--version")
+    proc = cli({}, "--version")
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"studybot {version('studybot')}"
 
@@ -230,3 +259,11 @@ def test_help_and_errors_are_japanese_throughout(
     assert shown.startswith("studybot: 設定に問題があります")
     for line in shown.splitlines():
         assert english_sentences(line) == [], line
+
+
+def test_debug_works_after_the_command_too(tmp_path: Path, cli: Cli) -> None:
+    with FakeSlack(TOKEN) as slack:
+        env = _env(slack, tmp_path)
+    env["SLACK_API_URL"] = f"http://127.0.0.1:{_closed_port()}/api/"
+    proc = cli(env, "remind", "--debug")
+    assert proc.returncode == 1 and "Traceback" in proc.stderr

@@ -135,7 +135,14 @@ def test_publish_right_after_a_killed_publish_finishes_the_page(
         (page,) = notion.pages_in(ref.data_source_id)
         with open_database(env["DATABASE_URL"]) as database:
             topics = Repository(database).topics_for_meeting(meeting)
-        agenda = compile_agenda(meeting, topics, load_settings(env).group_name)
+        settings = load_settings(env)
+        agenda = compile_agenda(
+            meeting,
+            topics,
+            settings.group_name,
+            meeting_minutes=settings.meeting_minutes,  # published with its time slots
+            start=settings.cycle().meeting_time,
+        )
         assert_page_is(notion, page["id"], agenda)  # complete, every block exactly once
         agendas = agenda_messages(slack)
         assert len(agendas) == 1
@@ -168,7 +175,12 @@ def test_skipped_meeting_publish_remind_preview_create_nothing(
         code, out = run_in_process(
             monkeypatch, capsys, env, "preview", "--date", date, "--format", "json"
         )
-        assert json.loads(out) == {"meeting": date, "skipped": "忘年会", "topics": []}
+        assert json.loads(out) == {
+            "meeting": date,
+            "skipped": "忘年会",
+            "topics": [],
+            "slots": [],
+        }
         env["LANGUAGE"] = "en"
         code, out = run_in_process(monkeypatch, capsys, env, "publish", "--date", date)
         assert code == 0 and f"The {date} meeting is skipped (忘年会)" in out

@@ -5,12 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 
 from bot.core.weeks import Cycle
@@ -18,13 +15,14 @@ from bot.jobs import (
     NOTION_RETRY_JOB,
     PUBLISH_JOB,
     REMINDER_JOB,
+    TIMER_JOB,
     Jobs,
     previous_fire,
     publish_trigger,
     reminder_trigger,
 )
 from tests.fakes import FakeSlack
-from tests.slack.harness import SECRET, TOKEN, wait_for
+from tests.slack.harness import SECRET, TOKEN, free_port, start_bot_process
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -83,12 +81,27 @@ def test_jobs_have_stable_ids_and_the_group_time_zone() -> None:
     found = {job.id: job for job in jobs.scheduler.get_jobs()}
     assert {PUBLISH_JOB, REMINDER_JOB, NOTION_RETRY_JOB} <= set(found)
     assert str(found[PUBLISH_JOB].trigger.timezone) == "Europe/Berlin"
+    assert TIMER_JOB not in found  # MEETING_TIMER is off by default
+
+
+def test_the_meeting_timer_job_runs_only_with_meeting_timer() -> None:
+    class Service:
+        clock = staticmethod(lambda: dt.datetime.now(dt.UTC))
+
+        def scheduled_publish(self) -> None: ...
+        def remind(self) -> None: ...
+        def retry_pending(self) -> None: ...
+        def meeting_timer(self) -> None: ...
+
+    jobs = Jobs(Service(), None, Cycle(tz=BERLIN), "wed 12:00", dt.timedelta(hours=2), timer=True)  # type: ignore[arg-type]
+    found = {job.id: job for job in jobs.scheduler.get_jobs()}
+    assert str(found[TIMER_JOB].trigger.timezone) == "Europe/Berlin"
 
 
 @pytest.mark.slow
 def test_run_serves_healthz_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     with FakeSlack(TOKEN) as slack:
-        port = _free_port()
+        port = free_port()
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NOTION_"))},
             "SLACK_BOT_TOKEN": TOKEN,
@@ -98,27 +111,10 @@ def test_run_serves_healthz_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None
             "DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
             "PORT": str(port),
         }
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = start_bot_process(env, tmp_path, port, capture=True)
         try:
-
-            def serving() -> bool:
-                assert proc.poll() is None, proc.communicate()
-                try:
-                    answer = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
-                except httpx.TransportError:
-                    return False
-                return answer.status_code == 200
-
-            wait_for(serving, timeout=60)
             proc.send_signal(signal.SIGTERM)
-            _, stderr = proc.communicate(timeout=20)
+            _, stderr = proc.communicate(timeout=60)
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -126,11 +122,3 @@ def test_run_serves_healthz_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None
         assert proc.returncode == 0, stderr
         assert "stopped" in stderr
         assert TOKEN not in stderr and SECRET not in stderr
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

@@ -18,7 +18,7 @@ from tests.deploy.conftest import REPO
 DEPLOY = REPO / "deploy"
 SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY)", re.IGNORECASE)
 SECRET_VALUE = re.compile(r"xox[abpre]-|xapp-|\bsecret_[A-Za-z0-9]{8,}|\bntn_[A-Za-z0-9]{8,}")
-DOCUMENTED_DEFAULT = "change-me"
+REQUIRED = re.compile(r"\$\{POSTGRES_PASSWORD:\?[^}]+\}")
 
 
 # ---------------------------------------------------------------------- a small Dockerfile lint
@@ -324,9 +324,19 @@ def compose() -> dict[str, Any]:
     return data
 
 
-def interpolate(value: str) -> str:
-    """Compose's ${VAR:-default} with nothing set: the defaults."""
-    return re.sub(r"\$\{(\w+)(?::?-([^}]*))?\}", lambda m: m.group(2) or "", value)
+def interpolate(value: str, **env: str) -> str:
+    """Compose's ${VAR:-default} and ${VAR:?message} with ``env`` set; an unset required
+    variable raises, as compose refuses to start."""
+
+    def one(match: re.Match[str]) -> str:
+        name, op, arg = match.group(1), match.group(2) or "", match.group(3) or ""
+        if env.get(name):
+            return env[name]
+        if op.endswith("?"):
+            raise ValueError(f"{name}: {arg}")
+        return arg
+
+    return re.sub(r"\$\{(\w+)(?:(:?[-?])([^}]*))?\}", one, value)
 
 
 def strings(node: Any, path: str = "") -> list[tuple[str, str]]:
@@ -340,7 +350,7 @@ def strings(node: Any, path: str = "") -> list[tuple[str, str]]:
 def test_compose_services_volumes_and_order() -> None:
     data = compose()
     services = data["services"]
-    assert set(services) == {"bot", "db"}
+    assert set(services) == {"bot", "bot-http", "db"}
     db, bot = services["db"], services["bot"]
     assert db["image"] == "postgres:16"
     declared = set(data["volumes"])
@@ -359,7 +369,7 @@ def test_compose_services_volumes_and_order() -> None:
 
 
 def test_compose_builds_the_deploy_dockerfile_from_the_repo_root() -> None:
-    bot = compose()["services"]["bot"]
+    bot = compose()["services"]["bot-http"]
     context = (DEPLOY / bot["build"]["context"]).resolve()
     assert context == REPO
     assert (context / bot["build"]["dockerfile"]).resolve() == DEPLOY / "Dockerfile"
@@ -369,25 +379,49 @@ def test_compose_builds_the_deploy_dockerfile_from_the_repo_root() -> None:
 def test_compose_database_url_is_postgres_and_valid() -> None:
     bot = compose()["services"]["bot"]
     url = bot["environment"]["DATABASE_URL"]
-    assert url.startswith("postgresql+psycopg://studybot:${POSTGRES_PASSWORD:-change-me}@db:5432/")
-    assert url.endswith("/studybot")
-    assert load_settings({"DATABASE_URL": interpolate(url)}).database_url.startswith(
-        "postgresql+psycopg://"
+    assert url.startswith("postgresql+psycopg://studybot:${POSTGRES_PASSWORD:?")
+    assert url.endswith("@db:5432/studybot")
+    resolved = interpolate(url, POSTGRES_PASSWORD="s3cret")
+    assert load_settings({"DATABASE_URL": resolved}).database_url.startswith(
+        "postgresql+psycopg://studybot:s3cret@db"
     )
     db_env = compose()["services"]["db"]["environment"]
-    assert db_env["POSTGRES_PASSWORD"] == "${POSTGRES_PASSWORD:-change-me}"
+    assert REQUIRED.fullmatch(db_env["POSTGRES_PASSWORD"])
     assert db_env["POSTGRES_USER"] == "studybot" and db_env["POSTGRES_DB"] == "studybot"
+
+
+def test_compose_refuses_to_start_without_a_password() -> None:
+    # Before: ${POSTGRES_PASSWORD:-change-me}, a guessable password on a forgotten .env.
+    text = (DEPLOY / "compose.yaml").read_text(encoding="utf-8")
+    assert "change-me" not in text and ":-" not in re.sub(r"STUDYBOT_HTTP_PORT:-\d+", "", text)
+    for _path, value in strings(compose()):
+        if "POSTGRES_PASSWORD" in value:
+            with pytest.raises(ValueError, match=r"set POSTGRES_PASSWORD in \.env"):
+                interpolate(value)
+
+
+def test_port_is_published_only_in_http_mode() -> None:
+    services = compose()["services"]
+    assert services["bot"]["profiles"] == ["socket"] and "ports" not in services["bot"]
+    assert services["bot-http"]["profiles"] == ["http"]
+    assert services["bot-http"]["ports"] == ["${STUDYBOT_HTTP_PORT:-3000}:3000"]
+    assert "profiles" not in services["db"]
+    for name in ("bot", "bot-http"):
+        assert services[name]["environment"] == services["bot"]["environment"]
+    example = (REPO / ".env.example").read_text(encoding="utf-8")
+    assert "STUDYBOT_HTTP_PORT=" in example
+    for doc in ("setup.md", "setup.en.md"):
+        text = (REPO / "docs" / doc).read_text(encoding="utf-8")
+        assert "STUDYBOT_HTTP_PORT" in text and "--profile http" in text
 
 
 def test_compose_has_no_inline_secret() -> None:
     for path, value in strings(compose()):
         assert not SECRET_VALUE.search(value), path
         if SECRET_NAME.search(path.rsplit(".", 1)[-1]):
-            assert re.fullmatch(r"\$\{\w+(:-[^}]*)?\}", value), f"{path} must come from the env"
-        literal = re.sub(r"\$\{\w+(:-[^}]*)?\}", "", value)
+            assert REQUIRED.fullmatch(value), f"{path} must come from the env"
+        literal = re.sub(r"\$\{\w+(:?[-?][^}]*)?\}", "", value)
         assert not re.search(r"://[^/@\s]*:[^/@\s]+@", literal), f"{path}: password in a URL"
-    defaults = set(re.findall(r"\$\{\w*PASSWORD:-([^}]*)\}", (DEPLOY / "compose.yaml").read_text()))
-    assert defaults == {DOCUMENTED_DEFAULT}
     for doc in ("setup.md", "setup.en.md"):
         text = (REPO / "docs" / doc).read_text(encoding="utf-8")
-        assert DOCUMENTED_DEFAULT in text and "POSTGRES_PASSWORD" in text
+        assert "POSTGRES_PASSWORD" in text and "change-me" not in text

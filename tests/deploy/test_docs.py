@@ -119,3 +119,24 @@ def test_setup_commands_run_as_written(world: World, tmp_path: Path) -> None:
     if shutil.which("sqlite3"):
         assert (work / "backup" / "studybot.db").stat().st_size > 0
     assert (work / "backup" / "archive.csv").read_text(encoding="utf-8-sig").startswith("meeting,")
+
+
+def test_guides_name_the_notion_capability_mentions_need() -> None:
+    # Without it Notion hides e-mail addresses and presenters stay plain names.
+    for doc in ("setup.md", "setup.en.md"):
+        text = " ".join((DOCS / doc).read_text(encoding="utf-8").split())
+        assert "Read user information including email addresses" in text, doc
+
+
+def test_guides_say_the_demo_database_is_thrown_away() -> None:
+    ja = " ".join((DOCS / "setup.md").read_text(encoding="utf-8").split())
+    en = " ".join((DOCS / "setup.en.md").read_text(encoding="utf-8").split())
+    assert "`demo` のデータベースは一時的なもので、終了時に捨てられます" in ja
+    assert "The demo's database is temporary and thrown away when it ends" in en
+
+
+def test_readme_documents_exit_codes_and_every_command() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "| `0` |" in readme and "| `1` |" in readme and "| `2` |" in readme
+    for command in ("--version", "--debug", "demo", "preview", "publish", "remind", "doctor"):
+        assert f"studybot {command}" in readme, command

@@ -340,3 +340,4 @@ def test_japanese_doctor_has_no_english_sentences(world: World) -> None:
     for lines in outputs:
         for line in lines:
             assert english_sentences(line) == [], line
+        assert "fix" not in "\n".join(lines)

@@ -6,7 +6,6 @@ import base64
 import binascii
 import contextlib
 import json
-import math
 import re
 import threading
 import time
@@ -50,8 +49,6 @@ NO_SCOPE_METHODS = frozenset(
         "auth.test",
         "chat.getPermalink",
         "views.open",
-        "views.push",
-        "views.update",
         "views.publish",
     }
 )
@@ -65,14 +62,10 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "chat.postEphemeral": ("chat:write",),
     "reactions.get": ("reactions:read",),
     "reactions.add": ("reactions:write",),
-    "reactions.remove": ("reactions:write",),
     "conversations.members": ("channels:read", "groups:read", "mpim:read", "im:read"),
     "conversations.history": ("channels:history", "groups:history"),
     "conversations.info": ("channels:read", "groups:read", "mpim:read", "im:read"),
-    "conversations.open": ("im:write", "mpim:write", "channels:manage", "groups:write"),
     "users.info": ("users:read",),
-    "users.list": ("users:read",),
-    "users.lookupByEmail": ("users:read.email",),
     "usergroups.list": ("usergroups:read",),
 }
 
@@ -260,6 +253,14 @@ class BlockChecker:
                 self._err("no more than 100 items allowed", f"{pointer}/options")
             for i, option in enumerate(options):
                 self._option(option, f"{pointer}/options/{i}")
+            # Slack: initial options "exactly match one or more of the options" (Block Kit
+            # reference, static select and multi-select menus).
+            initial = element.get("initial_options") or []
+            if "initial_option" in element:
+                initial = [element["initial_option"], *initial]
+            for i, option in enumerate(initial):
+                if option not in options:
+                    self._err("must match one of the options", f"{pointer}/initial_options/{i}")
 
     def _option(self, option: Any, pointer: str) -> None:
         if not isinstance(option, dict):
@@ -507,19 +508,12 @@ class FakeSlack(FakeHttpServer):
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.getPermalink": self._chat_get_permalink,
             "views.open": self._views_open,
-            "views.push": self._views_push,
-            "views.update": self._views_update,
             "views.publish": self._views_publish,
             "reactions.get": self._reactions_get,
-            "reactions.add": self._reactions_add,
-            "reactions.remove": self._reactions_remove,
             "conversations.members": self._conversations_members,
             "conversations.history": self._conversations_history,
             "conversations.info": self._conversations_info,
-            "conversations.open": self._conversations_open,
             "users.info": self._users_info,
-            "users.list": self._users_list,
-            "users.lookupByEmail": self._users_lookup_by_email,
             "usergroups.list": self._usergroups_list,
         }
 
@@ -1157,40 +1151,6 @@ class FakeSlack(FakeHttpServer):
         view = self._check_view(params.get("view"))
         return {"ok": True, "view": self._store_view(view, previous=None, root=None)}
 
-    def _views_push(self, params: JSONDict) -> JSONDict:
-        self._trigger(params)
-        view = self._check_view(params.get("view"))
-        previous = next(reversed(self.views), None) if self.views else None
-        root = self.views[previous]["root_view_id"] if previous else None
-        return {"ok": True, "view": self._store_view(view, previous=previous, root=root)}
-
-    def _views_update(self, params: JSONDict) -> JSONDict:
-        view_id = params.get("view_id")
-        external_id = params.get("external_id")
-        if not view_id and not external_id:
-            self._require(params, "view_id")
-        current: JSONDict | None = None
-        if view_id:
-            current = self.views.get(str(view_id))
-        else:
-            for candidate in self.views.values():
-                if candidate.get("external_id") == external_id:
-                    current = candidate
-        if current is None:
-            raise SlackError("not_found")
-        expected_hash = params.get("hash")
-        if expected_hash and expected_hash != current["hash"]:
-            raise SlackError("hash_conflict")
-        view = self._check_view(params.get("view"), home=current.get("type") == "home")
-        updated = dict(current)
-        for key in ("blocks", "private_metadata", "callback_id", "title", "close", "submit"):
-            if key in view:
-                updated[key] = view[key]
-        self._view_seq += 1
-        updated["hash"] = f"{int(self.clock() * 1000)}.{self._view_seq:08x}"
-        self.views[updated["id"]] = updated
-        return {"ok": True, "view": updated}
-
     def _views_publish(self, params: JSONDict) -> JSONDict:
         user_id = self._require(params, "user_id")
         view = self._check_view(params.get("view"), home=True)
@@ -1221,31 +1181,6 @@ class FakeSlack(FakeHttpServer):
         )
         return {"ok": True, "type": "message", "channel": channel, "message": out}
 
-    def _reactions_add(self, params: JSONDict) -> JSONDict:
-        channel = self._channel(params)
-        ts = self._require(params, "timestamp")
-        name = self._require(params, "name")
-        if self._find_message(channel, ts) is None:
-            raise SlackError("message_not_found")
-        users = self._reactions.setdefault((channel, ts), {}).setdefault(name, [])
-        if self.bot_user_id in users:
-            raise SlackError("already_reacted")
-        users.append(self.bot_user_id)
-        return {"ok": True}
-
-    def _reactions_remove(self, params: JSONDict) -> JSONDict:
-        channel = self._channel(params)
-        ts = self._require(params, "timestamp")
-        name = self._require(params, "name")
-        users = self._reactions.get((channel, ts), {}).get(name, [])
-        if self.bot_user_id not in users:
-            raise SlackError("no_reaction")
-        users.remove(self.bot_user_id)
-        if not users:
-            del self._reactions[(channel, ts)][name]
-        return {"ok": True}
-
-    # conversations
     def _conversations_members(self, params: JSONDict) -> JSONDict:
         channel = self._channel(params)
         members = self.channel_members.get(channel)
@@ -1312,43 +1247,15 @@ class FakeSlack(FakeHttpServer):
             out.setdefault(key, value)
         return {"ok": True, "channel": out}
 
-    def _conversations_open(self, params: JSONDict) -> JSONDict:
-        users = [u for u in str(params.get("users") or "").split(",") if u]
-        if not users:
-            raise SlackError("users_list_not_supplied")
-        for user in users:
-            if user not in self.users:
-                raise SlackError("user_not_found")
-        return {"ok": True, "channel": {"id": "D" + users[0][1:]}}
-
-    # users
     def _users_info(self, params: JSONDict) -> JSONDict:
         user_id = self._require(params, "user")
         if user_id not in self.users:
             raise SlackError("user_not_found")
         return {"ok": True, "user": self._user_object(user_id)}
 
-    def _users_list(self, params: JSONDict) -> JSONDict:
-        ids = list(self.users)
-        page, next_cursor = _paginate(ids, ids, params)
-        return {
-            "ok": True,
-            "members": [self._user_object(uid) for uid in page],
-            "cache_ts": math.floor(time.time()),
-            "response_metadata": {"next_cursor": next_cursor},
-        }
-
     def _usergroups_list(self, params: JSONDict) -> JSONDict:
         return {"ok": True, "usergroups": [dict(g) for g in self.usergroups.values()]}
 
-    def _users_lookup_by_email(self, params: JSONDict) -> JSONDict:
-        email = self._require(params, "email").lower()
-        for user_id, raw in self.users.items():
-            if str((raw.get("profile") or {}).get("email", "")).lower() == email:
-                return {"ok": True, "user": self._user_object(user_id)}
-        raise SlackError("users_not_found")
-
-    # response_url
     def _response_post(self, request: HttpRequest, kind: str, rid: str) -> HttpReply:
         url = f"{self.url}/{kind}/response/{rid}"
         with self._lock:

@@ -233,6 +233,8 @@ def test_arxiv_link_resolves_through_the_api() -> None:
         is_paper=True,
         ok=True,
         note=None,
+        venue="arXiv",
+        code_url="https://github.com/facebookresearch/ConvNeXt-V2",  # named in arxiv:comment
     )
     (request,) = api.requests
     assert request.url.host == PUBLIC_IP

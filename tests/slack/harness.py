@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -164,7 +167,14 @@ def running_bot(
             kwargs["card_refresh_interval"] = card_refresh_interval
         runtime = build_runtime(settings, owner=owner, **kwargs)
         runtime.recover_cards()  # as `studybot run` does on start
-        server = HttpServer(runtime.app, "127.0.0.1", 0, runtime.healthy, signing_secret=SECRET)
+        secret = settings.slack_signing_secret
+        server = HttpServer(
+            runtime.app,
+            "127.0.0.1",
+            0,
+            runtime.healthy,
+            signing_secret=secret.get_secret_value() if secret is not None else None,
+        )
         server.start()
         try:
             with httpx.Client(timeout=10) as http:
@@ -172,3 +182,40 @@ def running_bot(
         finally:
             server.stop()
             runtime.close()
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (closed again: connections to it are refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_bot_process(
+    env: dict[str, str], cwd: Path, port: int, *, capture: bool = False
+) -> subprocess.Popen[str]:
+    """`studybot run` as a real process, returned once its /healthz answers 200.
+
+    With ``capture`` its stdout and stderr are pipes for ``communicate()``; the caller
+    stops the process (and kills it in a ``finally``).
+    """
+    out = subprocess.PIPE if capture else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"], cwd=cwd, env=env, stdout=out, stderr=out, text=True
+    )
+
+    def serving() -> bool:
+        if proc.poll() is not None:
+            raise AssertionError(f"the bot exited: {proc.communicate() if capture else ''}")
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        wait_for(serving, timeout=120)  # starting alone takes seconds on a loaded machine
+    except BaseException:
+        proc.kill()
+        proc.communicate()
+        raise
+    return proc

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,16 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.slack.cards import CARD_EVENT
 from tests.fakes import FakeSlack
-from tests.slack.harness import CHANNEL, SECRET, TOKEN, Bot, running_bot, wait_for
+from tests.slack.harness import (
+    CHANNEL,
+    SECRET,
+    TOKEN,
+    Bot,
+    free_port,
+    running_bot,
+    start_bot_process,
+    wait_for,
+)
 
 CONVNEXT = "[論文] ConvNeXt V2 https://arxiv.org/abs/2301.00808"
 
@@ -149,12 +156,6 @@ class KillOnCard(FakeSlack):
         return reply
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _signed(url: str, body: str, content_type: str) -> httpx.Response:
     ts = str(int(time.time()))
     signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
@@ -166,24 +167,8 @@ def _signed(url: str, body: str, content_type: str) -> httpx.Response:
     return httpx.post(f"{url}/slack/events", content=body.encode(), headers=headers, timeout=10)
 
 
-def _start(env: dict[str, str], tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-    def healthy() -> bool:
-        assert proc.poll() is None, "the bot exited"
-        try:
-            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    wait_for(healthy, timeout=120)  # the start alone is seconds on a loaded machine
-    return proc
+def _start(env: dict[str, str], tmp_path: Path, port: int) -> subprocess.Popen[str]:
+    return start_bot_process(env, tmp_path, port)
 
 
 def test_sigkill_between_posting_and_recording_leaves_one_card_that_counts_votes(
@@ -195,7 +180,7 @@ def test_sigkill_between_posting_and_recording_leaves_one_card_that_counts_votes
     with slack:
         slack.add_user("U04SHUN", "Shun Ito")
         slack.add_user("U01NAOTO", "Naoto Shimakoshi")
-        port = _free_port()
+        port = free_port()
         database_url = f"sqlite:///{tmp_path}/bot.db"
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NOTION_"))},

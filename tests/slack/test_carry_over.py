@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -125,7 +126,47 @@ def test_a_meeting_that_cannot_be_carried_over_is_refused(
 def test_the_organiser_carries_the_chosen_topics_over(bot: Bot, clock: Clock) -> None:
     first, second, later = _week(bot, clock)
     bot.interactive(_submission(ORGANIZER, MEETING.isoformat(), [first.id]))
-    wait_for(lambda: bot.runtime.repo.get_topic(first.id).meeting == NEXT)
+    # The channel announcement comes after every topic is moved or marked: the signal.
+    wait_for(
+        lambda: any(
+            "持ち越しました" in str(call.params.get("text"))
+            for call in bot.slack.calls_to("chat.postMessage")
+        )
+    )
+    assert bot.runtime.repo.get_topic(first.id).meeting == NEXT
     assert bot.runtime.repo.get_topic(second.id).status == TopicStatus.PRESENTED
     assert bot.runtime.repo.get_topic(later.id).status == TopicStatus.ACTIVE
     assert bot.slack.calls_to("chat.postEphemeral") == []
+
+
+def test_the_form_offers_the_topics_that_did_not_fit_first(tmp_path: Path, clock: Clock) -> None:
+    with running_bot(tmp_path, clock=clock, ORGANIZERS=ORGANIZER, MEETING_MINUTES="10") as bot:
+        fitted = [_submit(bot, "U04SHUN", "one"), _submit(bot, "U01NAOTO", "two")]
+        waiting = _submit(bot, "U02YUYA", "three")  # 5 minutes each: the third waits
+        clock.now = dt.datetime(2026, 12, 3, 18, 0, tzinfo=JST)
+        click = {
+            "type": "block_actions",
+            "team": {"id": "T0FAKE0001"},
+            "user": {"id": ORGANIZER, "name": "organizer"},
+            "api_app_id": "A0FAKE0001",
+            "trigger_id": "trigger.carry",
+            "container": {"type": "message"},
+            "channel": {"id": bot.runtime.deps.channel},
+            "response_url": bot.slack.response_url(),
+            "actions": [
+                {
+                    "action_id": ids.ACTION_CARRY_OVER,
+                    "block_id": "b",
+                    "value": MEETING.isoformat(),
+                    "type": "button",
+                }
+            ],
+        }
+        assert bot.interactive(click).status_code == 200
+        view = wait_for(lambda: bot.slack.calls_to("views.open"))[0].params["view"]
+        view = json.loads(view) if isinstance(view, str) else view
+        element = view["blocks"][0]["element"]
+        values = [o["value"] for o in element["options"]]
+        assert values == [str(waiting.id), *(str(t.id) for t in fitted)]
+        assert [o["value"] for o in element["initial_options"]] == [str(waiting.id)]
+        assert element["options"][0]["text"]["text"].startswith("⏳時間外 [blog] three")

@@ -386,7 +386,7 @@ def test_missing_title_is_fetched_and_paper_details_shown(tmp_path: Path) -> Non
         _, url = running.command("[論文] https://arxiv.org/abs/2301.00808")
         reply = json.dumps(running.replies(url), ensure_ascii=False)
         assert "ConvNeXt V2: Co-designing" in reply
-        assert "Sanghyun Woo, Shoubhik Debnath, Ronghang Hu et al. (2023)" in reply
+        assert "Sanghyun Woo, Shoubhik Debnath, Ronghang Hu et al. — 2023" in reply
         topic = running.runtime.repo.topics_for_meeting(running.runtime.topics.coming_meeting())[0]
         assert topic.title.startswith("ConvNeXt V2: Co-designing")
 

@@ -238,6 +238,15 @@ def test_chunked_with_content_length_is_refused_and_the_rest_never_served(
     assert [r.getMessage() for r in caplog.records].count("slack_request_refused") == 1
 
 
+def test_two_content_lengths_are_refused_and_the_rest_never_served(bot: Bot) -> None:
+    body = command_body(bot.slack.response_url(), "help").encode()
+    stamp = str(int(time.time()))
+    smuggled = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    head = [*post_head(len(body), stamp, sign(body, stamp)), f"Content-Length: {len(body) + 5}"]
+    answer = raw_request(bot.server.port, head, body, extra=smuggled)
+    assert status_of(answer) == 400 and answer.count(b"HTTP/1.1 ") == 1
+
+
 # -- #13.8 / #14.7: signed but malformed --------------------------------------------
 
 
@@ -485,3 +494,50 @@ def test_a_request_trickled_byte_by_byte_is_cut_at_its_deadline(bot: Bot) -> Non
         done.set()
         sock.close()
         server.stop()
+
+
+def test_a_get_with_a_body_is_answered_once_and_closed(bot: Bot) -> None:
+    head = ["GET /healthz HTTP/1.1", "Host: x", "Content-Length: 35"]
+    smuggled = b"GET /nothing-here HTTP/1.1\r\nHost: x\r\n\r\n"
+    answer = raw_request(bot.server.port, head, smuggled[:35])
+    assert status_of(answer) == 200 and answer.count(b"HTTP/1.1 ") == 1
+
+
+def test_stop_finishes_the_request_being_answered_and_closes_idle_connections(
+    bot: Bot,
+) -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_health() -> bool:
+        entered.set()
+        return release.wait(10)
+
+    server = HttpServer(bot.runtime.app, "127.0.0.1", 0, slow_health, signing_secret=SECRET)
+    server.start()
+    idle = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    idle.sendall(b"GET /elsewhere HTTP/1.1\r\nHost: x\r\n\r\n")
+    seen = b""
+    while not seen.endswith(b"not found"):  # the whole 404: accepted, now idle (keep-alive)
+        seen += idle.recv(65536)
+    answers: list[int] = []
+    client = threading.Thread(
+        target=lambda: answers.append(
+            httpx.get(f"http://127.0.0.1:{server.port}/healthz", timeout=10).status_code
+        )
+    )
+    stopper = threading.Thread(target=server.stop)
+    try:
+        client.start()
+        assert entered.wait(10)
+        stopper.start()
+        assert closed_by_server(idle)  # the idle connection goes first...
+        assert stopper.is_alive()  # ...while stop() still waits for the request in flight
+    finally:
+        release.set()
+        idle.close()
+        client.join(10)
+        if stopper.ident is None:  # failed before stop() began
+            server.stop()
+        else:
+            stopper.join(10)
+    assert answers == [200]

@@ -118,6 +118,31 @@ def test_agenda_folds_by_text_budget_as_well_as_blocks() -> None:
     assert f"and {48 - shown} more in Notion" in str(folds[0])
 
 
+def test_agenda_in_time_slots_folds_counting_topics_not_headings() -> None:
+    topics = [topic(n) for n in range(1, 61)]  # 5 minutes each: 12 fit the hour
+    agenda = compile_agenda(MEETING, topics, "勉強会", meeting_minutes=60)
+    blocks = agenda_blocks(agenda, "en", notion_url="https://www.notion.so/abc")
+    assert len(blocks) <= MAX_BLOCKS
+    texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    timed = [x for x in texts if x.startswith("*1")]
+    assert len(timed) == 12 and timed[0].startswith("*17:00* (5 min) ")
+    assert texts[12] == "*If time allows*"
+    shown = len(texts) - 1  # topic lines, the heading not counted
+    fold = next(b for b in blocks if b["type"] == "context" and "more in Notion" in str(b))
+    assert f"and {60 - shown} more in Notion" in str(fold)
+
+
+def test_agenda_of_48_long_topics_in_slots_is_accepted_by_slack(slack: FakeSlack) -> None:
+    agenda = compile_agenda(MEETING, forty_eight(), "勉強会", meeting_minutes=60)
+    web = WebClient(token=TOKEN, base_url=slack.api_url)
+    blocks = agenda_blocks(agenda, "ja", notion_url="https://www.notion.so/abc")
+    assert text_size(blocks) <= TOTAL_TEXT_MAX
+    answer = web.chat_postMessage(
+        channel="C0STUDY01", text=agenda_fallback_text(agenda, "ja"), blocks=blocks
+    )
+    assert answer["ok"]
+
+
 def test_agenda_of_48_long_topics_is_accepted_by_slack(slack: FakeSlack) -> None:
     agenda = compile_agenda(MEETING, forty_eight(), "勉強会")
     web = WebClient(token=TOKEN, base_url=slack.api_url)

@@ -45,7 +45,7 @@ def test_upgrade_empty_database_matches_models(db_url: str) -> None:
     assert migration_state(db_url)[0] is None
     open_database(db_url).dispose()
     current, head = migration_state(db_url)
-    assert current == head == "0003"
+    assert current == head == "0005"
     assert _schema_diff(db_url) == []
 
 
@@ -89,7 +89,7 @@ def test_concurrent_start_up_migrates_once(db_url: str) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert migration_state(db_url) == ("0003", "0003")
+    assert migration_state(db_url) == ("0005", "0005")
 
 
 def test_sqlite_creates_parent_dir_and_sets_pragmas(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_sqlite_creates_parent_dir_and_sets_pragmas(tmp_path: Path) -> None:
 
 def test_migration_state_does_not_create_sqlite_file(tmp_path: Path) -> None:
     path = tmp_path / "missing" / "studybot.db"
-    assert migration_state(f"sqlite:///{path}") == (None, "0003")
+    assert migration_state(f"sqlite:///{path}") == (None, "0005")
     assert not path.parent.exists()
 
 

@@ -250,3 +250,16 @@ def test_all_topics(repo: Repository, new_topic: NewTopicFactory) -> None:
         gone.id,
         later.id,
     ]
+
+
+def test_chosen_length_is_stored_changed_and_reset(
+    repo: Repository, new_topic: NewTopicFactory
+) -> None:
+    chosen = repo.add_topic(new_topic(minutes=15))
+    even = repo.add_topic(new_topic())
+    assert repo.get_topic(chosen.id).minutes == 15
+    assert repo.get_topic(even.id).minutes is None
+    assert repo.update_topic(chosen.id, title="renamed").minutes == 15  # untouched
+    assert repo.update_topic(chosen.id, minutes=5).minutes == 5
+    assert repo.update_topic(chosen.id, minutes=None).minutes is None
+    assert [t.minutes for t in repo.topics_for_meeting(MEETING)] == [None, None]
