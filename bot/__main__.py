@@ -13,13 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from bot.archive.cli import add_commands, run_export, run_import
-from bot.core.agenda import agenda_order, compile_agenda, render_markdown
 from bot.core.i18n import Language, t
-from bot.failures import EXIT_CONFIG, EXIT_FAILED, explain, slack_refusal
-from bot.settings import ConfigError, Settings, language_hint, load_settings
+from bot.lang import language_hint
+
+# Each command imports what it needs when it runs: `--help` and `--version` stay free of
+# pydantic, SQLAlchemy and Slack's SDK, and nothing loads Alembic unless a migration must
+# run (bot.store.db). The exit codes are bot.failures' (a test keeps them equal): that
+# module is imported only when a command fails, since it brings in Slack's SDK.
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
 
 if TYPE_CHECKING:
     from bot.core.weeks import Cycle
+    from bot.settings import Settings
     from bot.store import Repository
     from bot.wiring import Runtime
 
@@ -143,6 +149,8 @@ def version() -> str:
 
 
 def _settings() -> Settings:
+    from bot.settings import load_settings
+
     return load_settings()
 
 
@@ -176,8 +184,10 @@ def _not_a_meeting_day(settings: Settings, date: dt.date | None) -> bool:
     """Print why ``date`` cannot be a meeting (with the days that can) and say so."""
     from bot.core.weeks import WEEKDAYS, upcoming_meeting
 
+    if date is None:  # before settings.cycle(): building the holiday calendar costs
+        return False
     cycle = settings.cycle()
-    if date is None or date.weekday() == cycle.meeting_weekday:
+    if date.weekday() == cycle.meeting_weekday:
         return False
     first = upcoming_meeting(dt.datetime.now(dt.UTC), cycle)
     dates = ", ".join((first + dt.timedelta(weeks=n)).isoformat() for n in range(3))
@@ -190,6 +200,7 @@ def _not_a_meeting_day(settings: Settings, date: dt.date | None) -> bool:
 def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
     import dataclasses
 
+    from bot.core.agenda import agenda_order, compile_agenda, render_markdown
     from bot.core.slots import slots_json
     from bot.core.weeks import upcoming_meeting
     from bot.services.cycle import SkipRegistry
@@ -375,6 +386,8 @@ def cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
     if report.slack_error:
         print(t(lang, "cli_slack_failed", error=report.slack_error))
         channel = settings.study_channel or ""
+        from bot.failures import slack_refusal
+
         refusal = slack_refusal(report.slack_error, "chat.postMessage", lang, channel)
         for line in refusal.lines(lang):
             print(line, file=sys.stderr)
@@ -440,6 +453,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = language_hint()
     args = _parser(lang).parse_args(argv)
     debug = bool(getattr(args, "debug", False))
+    from bot.settings import ConfigError
+
     try:
         settings = _settings()
     except ConfigError as error:
@@ -468,6 +483,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
+        from bot.failures import explain
+
         failure = explain(
             error,
             settings.language,

@@ -66,3 +66,10 @@ def test_preview_of_a_current_database_needs_no_alembic_nor_slack(tmp_path: Path
     code, modules = _loaded(tmp_path, "preview", "--format", "json")
     assert code == 0
     assert not modules & set(HEAVY_FOR_PREVIEW), sorted(modules & set(HEAVY_FOR_PREVIEW))
+
+
+def test_the_cli_exit_codes_are_the_failure_modules() -> None:
+    import bot.__main__ as cli
+    from bot import failures
+
+    assert (cli.EXIT_FAILED, cli.EXIT_CONFIG) == (failures.EXIT_FAILED, failures.EXIT_CONFIG)
