@@ -123,3 +123,51 @@ def test_run_refuses_a_second_process_on_one_sqlite_file(
     assert "PostgreSQL" in result.stderr
     assert "studybot.db" in result.stderr
     assert not (tmp_path / "studybot.db").exists()  # refused before touching the database
+
+
+def test_writers_take_their_turn_in_order_of_arrival() -> None:
+    from bot.store.db import WriterLock
+
+    lock = WriterLock(timeout=120)
+    order: list[str] = []
+
+    def writer(name: str) -> None:
+        with lock:
+            order.append(name)
+
+    threads = {name: threading.Thread(target=writer, args=(name,)) for name in "ABC"}
+    with lock:
+        for n, name in enumerate("ABC", start=1):
+            threads[name].start()
+            wait_for(lambda n=n: lock.waiting == n, 60)
+        with lock:  # reentrant for the holder
+            pass
+    for thread in threads.values():
+        thread.join(120)
+    assert order == ["A", "B", "C"]  # nobody overtook a writer that waited longer
+    assert lock.waiting == 0
+
+
+def test_a_writer_that_waits_too_long_fails_like_sqlite_and_leaves_the_line() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from bot.store.db import WriterLock
+
+    lock = WriterLock(timeout=0.01)
+    failed: list[BaseException] = []
+
+    def impatient() -> None:
+        try:
+            with lock:
+                pass
+        except OperationalError as error:
+            failed.append(error)
+
+    with lock:
+        thread = threading.Thread(target=impatient)
+        thread.start()
+        thread.join(120)
+    assert len(failed) == 1 and "database is locked" in str(failed[0])
+    assert lock.waiting == 0
+    with lock:  # still usable
+        pass
