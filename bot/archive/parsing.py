@@ -42,7 +42,11 @@ _MEETING_TITLE = re.compile(
     r"(?:\s*[（(][^()（）]{1,6}[)）])?(?P<rest>(?:\s.*)?)$"
 )
 _HEADING = re.compile(r"^#{1,6}\s+(?P<body>.*)$")
-_PRESENTER = re.compile(r"^(?:#{1,6}\s+)?[@＠]\s*(?P<name>.*)$")
+# ``### 17:00 @Name (10分)`` in an agenda with time slots; ``@Name`` on the group's page.
+_PRESENTER = re.compile(
+    r"^(?:#{1,6}\s+)?(?:\d{1,2}:\d{2}\s+)?[@＠]\s*(?P<name>.*?)"
+    r"(?:\s+[(（]\d{1,3}\s*(?:分|min)[)）])?$"
+)
 _BULLET = re.compile(
     r"^(?:[•・◦▪▫‣⁃●○■□]\s*|(?:[-*+‐－]|\d{1,3}[.)])(?:\s+|$))",
 )
@@ -55,7 +59,9 @@ _TITLE_LINK = re.compile(
 _UNESCAPE = re.compile(r"\\([\\\[\]<>!])")  # what bot.core.agenda.md_escape escapes
 _PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
 
-_AGENDA_HEADINGS = frozenset({core_t("ja", "agenda_title"), core_t("en", "agenda_title")})
+_AGENDA_HEADINGS = frozenset(
+    {core_t(lang, key) for lang in ("ja", "en") for key in ("agenda_title", "if_time_allows")}
+)
 _NO_TOPICS = frozenset({core_t("ja", "no_topics"), core_t("en", "no_topics")})
 _RULE_LINES = frozenset(
     line.strip() for lang in ("ja", "en") for line in core_t(lang, "rules").split("\n")

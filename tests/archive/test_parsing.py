@@ -15,6 +15,7 @@ from bot.archive.parsing import (
     parse_archive_text,
 )
 from bot.core.agenda import compile_agenda, render_markdown
+from bot.core.i18n import Language, t
 from bot.core.model import Note, Presenter, Topic
 from tests.archive.conftest import SEED_001, SHARED_SEEDS
 
@@ -242,3 +243,32 @@ def test_never_raises_on_agenda_shaped_soup(text: str) -> None:
         for _, topic in agenda.topics:
             assert topic.title and topic.tag
             assert all(note.depth >= 0 for note in topic.notes)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_an_agenda_with_time_slots_reads_back_with_clean_names(lang: Language) -> None:
+    """`preview` and the demo write ``### 17:00 @Name (10分)`` and an "if time allows"
+    section; importing that Markdown keeps names and topics, and skips no line."""
+    meeting = dt.date(2026, 12, 3)
+    topics = [
+        Topic(
+            id=n,
+            meeting=meeting,
+            tag="論文",
+            title=f"Paper {n}",
+            url=f"https://arxiv.org/abs/2301.{n:05d}",
+            presenter=Presenter(f"U{n}", f"Member {n}"),
+            submitted_at=dt.datetime(2026, 12, 1, 9, n, tzinfo=dt.UTC),
+            notes=(Note("要点"),),
+            minutes=15,
+        )
+        for n in range(6)
+    ]
+    markdown = render_markdown(compile_agenda(meeting, topics, meeting_minutes=60), lang)
+    assert "17:00 @Member 0" in markdown and t(lang, "if_time_allows") in markdown
+
+    agenda = parse_agenda_text(markdown)
+
+    assert [p.name for p in agenda.presenters] == [f"Member {n}" for n in range(6)]
+    assert [topic.title for _, topic in agenda.topics] == [f"Paper {n}" for n in range(6)]
+    assert agenda.skipped == ()
