@@ -5,14 +5,21 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from types import FrameType
 from typing import Protocol
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.socket_mode.internals import build_headers, send_response
+from slack_bolt.request import BoltRequest
+from slack_sdk.socket_mode.client import BaseSocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.core.i18n import t
 from bot.health import PING_INTERVAL, AuthCheck, Check, Readiness, SocketLink, alive, database_check
 from bot.jobs import Jobs
 from bot.settings import Settings
-from bot.slack.app import HttpServer
+from bot.slack.app import DispatchObserver, HttpServer, Route
 from bot.slack.client import make_client
 from bot.store.db import DatabaseError, write_problem
 from bot.wiring import Runtime, build_runtime, safe_lookup
@@ -33,6 +40,14 @@ def readiness(runtime: Runtime, jobs: Jobs, slack: Check) -> Readiness:
             "slack": slack,
         }
     )
+
+
+def probe_routes(runtime: Runtime, ready: Readiness) -> dict[str, Route]:
+    """/readyz always; /metrics unless METRICS=false."""
+    routes: dict[str, Route] = {"/readyz": ready.route}
+    if runtime.metrics.enabled:
+        routes["/metrics"] = runtime.metrics.route
+    return routes
 
 
 def connect_socket(handler: _Connectable, stop: threading.Event, retry: float) -> None:
@@ -72,6 +87,7 @@ def run(settings: Settings) -> int:
         runtime.topics.cycle,
         settings.reminder_cron,
         settings.reminder_grace_delta,
+        metrics=runtime.metrics,
     )
     stop = threading.Event()
     try:
@@ -103,7 +119,8 @@ def run(settings: Settings) -> int:
                 settings.port,
                 alive,
                 signing_secret=secret.get_secret_value() if secret is not None else None,
-                routes={"/readyz": ready.route},
+                routes=probe_routes(runtime, ready),
+                on_dispatch=runtime.metrics.dispatched if runtime.metrics.enabled else None,
             )
             server.start()
             log.info("started", extra={"mode": "http", "port": server.port})
@@ -130,19 +147,19 @@ class SocketModeServer:
         host: str = "0.0.0.0",
         port: int | None = None,
     ) -> None:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
         token = settings.slack_app_token
         if token is None:
             raise ValueError("Socket Mode needs SLACK_APP_TOKEN")
         app_token = token.get_secret_value()
-        self.handler = SocketModeHandler(
+        self.handler = TimedSocketModeHandler(
             runtime.app,
             app_token,
             web_client=make_client(app_token, settings.slack_api_url),
             # Bolt's default of 10 s would notice a silent socket only after 40 s.
             ping_interval=ping_interval,
         )
+        if runtime.metrics.enabled:
+            self.handler.on_dispatch = runtime.metrics.dispatched
         self.ping_interval = ping_interval
         link = SocketLink(self.handler.client, ping_interval=ping_interval)  # type: ignore[arg-type]
         self.readiness = readiness(runtime, jobs, link.problem)
@@ -154,7 +171,7 @@ class SocketModeServer:
             settings.port if port is None else port,
             alive,
             accept_events=False,
-            routes={"/readyz": self.readiness.route},
+            routes=probe_routes(runtime, self.readiness),
         )
         self._stop = threading.Event()
         self._connector = threading.Thread(
@@ -177,3 +194,17 @@ class SocketModeServer:
         self._connector.join(timeout=30)
         self.handler.close()  # type: ignore[no-untyped-call]
         self.http.stop()
+
+
+class TimedSocketModeHandler(SocketModeHandler):
+    """Bolt's Socket Mode handler, telling ``on_dispatch`` how long each ack took."""
+
+    on_dispatch: DispatchObserver | None = None
+
+    def handle(self, client: BaseSocketModeClient, req: SocketModeRequest) -> None:
+        start = time.time()
+        request = BoltRequest(mode="socket_mode", body=req.payload, headers=build_headers(req))
+        response = self.app.dispatch(request)
+        if self.on_dispatch is not None:
+            self.on_dispatch(request, response, time.time() - start)
+        send_response(client, req, response, start)

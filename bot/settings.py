@@ -116,6 +116,7 @@ class Settings(BaseSettings):
     reminder_grace: str = "2h"
     strict_paper_links: bool = False
     log_format: Literal["text", "json"] = "text"
+    metrics: bool = True  # /metrics (Prometheus) on PORT; false turns it off
 
     @field_validator("vote_emojis", "organizers", "roster", mode="before")
     @classmethod

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from bot.core.tags import TagSet
 from bot.links.fetcher import SafeFetcher
 from bot.links.metadata import CACHED_FAILURE, LinkMetadata, LinkResolver, still_cached
+from bot.metrics import Metrics
 from bot.services.cycle import CycleService, NotionTarget, SkipRegistry
 from bot.services.topics import SourceLookup, TopicService, utc_now
 from bot.services.votes import VoteService
@@ -43,6 +44,7 @@ class Runtime:
     refresher: CoalescingRefresher
     cycle: CycleService
     listeners: Executor
+    metrics: Metrics = dataclasses.field(default_factory=lambda: Metrics(enabled=False))
 
     def healthy(self) -> bool:
         try:
@@ -88,6 +90,8 @@ def build_runtime(
     repo = Repository(database, clock=clock)
     token = _secret(settings.slack_bot_token) or ""
     client = make_client(token, settings.slack_api_url)
+    metrics = Metrics(enabled=settings.metrics)
+    metrics.watch_slack(client)
     base_cycle = settings.cycle()
     skips = SkipRegistry(repo, base_cycle.is_holiday)
     cycle = dataclasses.replace(base_cycle, is_holiday=skips)
@@ -106,7 +110,7 @@ def build_runtime(
     directory = Directory(client)
     refresher = CoalescingRefresher(cards.refresh, interval=card_refresh_interval)
     votes = VoteService(repo, settings.vote_emojis, directory, on_change=refresher.request)
-    notion_target = (notion or notion_publisher(settings))(repo)
+    notion_target = (notion or notion_publisher(settings, metrics))(repo)
     cycle_service = CycleService(
         repo,
         cycle,
@@ -124,6 +128,10 @@ def build_runtime(
         post_card=cards.ensure,
     )
     topics.on_change = cycle_service.topic_changed
+    topics.on_outcome = lambda o: metrics.submission(o.accepted, (p.code for p in o.problems))
+    votes.on_applied = metrics.vote
+    cards.on_post = metrics.card_post
+    cycle_service.metrics = metrics
     deps = SlackDeps(
         topics=topics,
         cards=cards,
@@ -154,10 +162,13 @@ def build_runtime(
         refresher,
         cycle_service,
         listeners,
+        metrics,
     )
 
 
-def notion_publisher(settings: Settings) -> Callable[[Repository], NotionTarget | None]:
+def notion_publisher(
+    settings: Settings, metrics: Metrics | None = None
+) -> Callable[[Repository], NotionTarget | None]:
     """The Notion publisher when NOTION_TOKEN and a target are configured, else none."""
 
     def build(repo: Repository) -> NotionTarget | None:
@@ -166,6 +177,8 @@ def notion_publisher(settings: Settings) -> Callable[[Repository], NotionTarget 
         from bot.notion.publisher import NotionPublisher, make_client
 
         client = make_client(settings.notion_token.get_secret_value(), settings.notion_api_url)
+        if metrics is not None:
+            metrics.watch_httpx(client.client, "notion")
         return NotionPublisher(
             client,
             repo,
