@@ -8,6 +8,7 @@ channel's members when the caller can ask Slack (App Home).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,8 @@ from bot.core.agenda import agenda_order, compile_agenda
 from bot.core.i18n import Language, t
 from bot.core.weeks import Cycle, upcoming_meeting
 from bot.store import Repository
+
+log = logging.getLogger(__name__)
 
 TARGETS = ("slack", "notion")
 
@@ -133,7 +136,11 @@ def collect_status(
         submitted = {topic.presenter.user_id for topic in repo.topics_for_meeting(meeting)}
         missing = tuple(m for m in dict.fromkeys(roster) if m not in submitted)
     elif members is not None:
-        missing = tuple(members(meeting))
+        try:
+            missing = tuple(members(meeting))
+        except Exception:  # Slack cannot list the channel: unknown, not a broken summary
+            log.warning("status_members_unavailable", exc_info=True)
+            missing = None
     else:
         missing = None
     targets = TARGETS if notion else ("slack",)

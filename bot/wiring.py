@@ -12,6 +12,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.core.tags import TagSet
+from bot.jobs import reminder_trigger
 from bot.links.fetcher import SafeFetcher
 from bot.links.metadata import CACHED_FAILURE, LinkMetadata, LinkResolver, still_cached
 from bot.metrics import Metrics
@@ -26,6 +27,7 @@ from bot.slack.cards import Cards
 from bot.slack.client import Directory, make_client
 from bot.slack.deps import SlackDeps
 from bot.slack.reactions import CoalescingRefresher, SlackReactions
+from bot.status import Status, collect_status
 from bot.store import Database, LinkMeta, Repository, open_database
 
 
@@ -128,6 +130,21 @@ def build_runtime(
         post_card=cards.ensure,
     )
     topics.on_change = cycle_service.topic_changed
+    reminder = reminder_trigger(settings.reminder_cron, cycle)
+
+    def status() -> Status:
+        return collect_status(
+            repo,
+            cycle,
+            now=clock(),
+            next_reminder=lambda now: reminder.get_next_fire_time(None, now),
+            skip_reason=lambda date: cycle_service.skipped_reason(date) or "",
+            roster=settings.roster,
+            members=cycle_service.missing_members,
+            notion=notion_target is not None,
+            group_name=settings.group_name,
+        )
+
     topics.on_outcome = lambda o: metrics.submission(o.accepted, (p.code for p in o.problems))
     votes.on_applied = metrics.vote
     cards.on_post = metrics.card_post
@@ -140,6 +157,7 @@ def build_runtime(
         channel=channel,
         group_name=settings.group_name,
         cycle=cycle_service,
+        status=status,
     )
     listeners = listener_pool()
     app = create_app(

@@ -144,3 +144,25 @@ def test_every_job_run_logs_the_next_run_of_every_job(caplog: pytest.LogCaptureF
         for job in ("publish", "reminder", "notion_retry", "housekeeping"):
             assert str(getattr(record, f"next_{job}")).startswith("20"), job
     assert counted == [("studybot.publish", False), ("studybot.reminder", True)]
+
+
+def test_app_home_shows_the_week_to_organisers_only(tmp_path: Path) -> None:
+    from tests.slack.harness import running_bot, wait_for
+
+    with running_bot(
+        tmp_path, ORGANIZERS="U01NAOTO", ROSTER="U04SHUN,U01NAOTO,U05KEI", LANGUAGE="en"
+    ) as bot:
+        bot.command("[論文] ConvNeXt V2 https://arxiv.org/abs/2301.00808")
+        wait_for(lambda: bot.slack.calls_to("chat.postMessage"), timeout=60)
+        for user in ("U01NAOTO", "U04SHUN"):
+            bot.event({"type": "app_home_opened", "user": user, "channel": "D1", "tab": "home"})
+        calls = wait_for(lambda: len(bot.slack.calls_to("views.publish")) == 2, timeout=60)
+        assert calls
+        views = {
+            c.params["user_id"]: json.dumps(c.params) for c in bot.slack.calls_to("views.publish")
+        }
+    organiser, member = views["U01NAOTO"], views["U04SHUN"]
+    assert "This week (organisers)" in organiser
+    assert "Not submitted yet (2): U01NAOTO, U05KEI" in organiser
+    assert "Next reminder: " in organiser and "Last publish (slack): none yet" in organiser
+    assert "This week (organisers)" not in member and "Not submitted" not in member

@@ -603,6 +603,7 @@ _MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Lease held: {name} by {holder} since {since}",
     },
     "status_none": {"ja": "なし", "en": "none"},
+    "status_home_heading": {"ja": "今週の状況（運営向け）", "en": "This week (organisers)"},
     "cli_h_status": {
         "ja": "今週の状況（次の勉強会・お休み・トピックと投票・未提出・次のリマインドと公開・"
         "前回の公開結果・Notion 再試行・ロック）をデータベースから表示",
