@@ -14,6 +14,7 @@ from slack_bolt.adapter.socket_mode.internals import build_headers, send_respons
 from slack_bolt.request import BoltRequest
 from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.web import SlackResponse
 
 from bot.core.i18n import t
 from bot.health import PING_INTERVAL, AuthCheck, Check, Readiness, SocketLink, alive, database_check
@@ -58,7 +59,10 @@ def connect_socket(handler: _Connectable, stop: threading.Event, retry: float) -
             handler.connect()
             return
         except Exception as error:  # apps.connections.open refused or unreachable
-            log.warning("socket_mode_connect_failed", extra={"error": type(error).__name__})
+            # Slack's error code (invalid_auth: a wrong SLACK_APP_TOKEN) names the fix.
+            response = getattr(error, "response", None)
+            code = response.get("error") if isinstance(response, SlackResponse) else None
+            log.warning("socket_mode_connect_failed", extra={"error": code or type(error).__name__})
             stop.wait(retry)
 
 

@@ -100,7 +100,9 @@ def test_socket_mode_readyz_follows_the_websocket(tmp_path: Path) -> None:
         assert probe.get("/healthz").status_code == 200
 
 
-def test_socket_mode_apps_connections_open_refused_is_not_ready(tmp_path: Path) -> None:
+def test_socket_mode_apps_connections_open_refused_is_not_ready(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     with FakeSocketMode() as ws, FakeSlack(TOKEN) as slack:
         # No app token registered: apps.connections.open answers invalid_auth, every try.
         slack.socket_url = ws.url
@@ -119,6 +121,9 @@ def test_socket_mode_apps_connections_open_refused_is_not_ready(tmp_path: Path) 
             assert probe.get("/healthz").status_code == 200
             assert probe.ready() == 503
             assert ws.handshakes == 0
+            refused = [r for r in caplog.records if r.getMessage() == "socket_mode_connect_failed"]
+            assert refused and refused[0].error == "invalid_auth"  # type: ignore[attr-defined]
+            assert APP_TOKEN not in caplog.text
         finally:
             server.stop()
             jobs.shutdown()
