@@ -255,3 +255,62 @@ def test_auth_check_is_cached_between_probes() -> None:
 def test_unknown_paths_stay_404(tmp_path: Path, path: str) -> None:
     with FakeSlack(TOKEN) as slack, http_mode(tmp_path, slack) as (probe, _, _jobs):
         assert probe.get(path).status_code == 404
+
+
+@pytest.mark.slow
+def test_studybot_run_socket_mode_serves_probes_before_slack_connects(tmp_path: Path) -> None:
+    """The whole `studybot run`: the port answers while the handshake is refused."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with FakeSocketMode(accepting=False) as ws, FakeSlack(TOKEN) as slack:
+        slack.app_tokens.add(APP_TOKEN)
+        slack.socket_url = ws.url
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NOTION_"))},
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_APP_TOKEN": APP_TOKEN,
+            "SLACK_API_URL": slack.api_url,
+            "STUDY_CHANNEL": "C0STUDY001",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
+            "PORT": str(port),
+            "LANGUAGE": "en",
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        probe = Probe(f"http://127.0.0.1:{port}")
+        try:
+
+            def answering() -> bool:
+                assert proc.poll() is None, proc.communicate()
+                try:
+                    return probe.get("/healthz").status_code == 200
+                except httpx.TransportError:
+                    return False
+
+            wait_for(answering, timeout=WAIT)
+            wait_for(lambda: ws.handshakes >= 1, timeout=WAIT)
+            assert probe.ready() == 503
+            assert probe.get("/metrics").status_code == 200
+            ws.accepting = True
+            wait_for(lambda: probe.ready() == 200, timeout=WAIT)
+            proc.send_signal(signal.SIGTERM)
+            _, stderr = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    assert proc.returncode == 0, stderr
+    assert APP_TOKEN not in stderr and TOKEN not in stderr
