@@ -53,8 +53,16 @@ class Status:
             "leases": [{"name": n, "holder": h, "since": s.isoformat()} for n, h, s in self.leases],
         }
 
-    def lines(self, lang: Language, *, mention: bool = False) -> list[str]:
-        """The summary as text lines (``mention``: members as Slack mentions)."""
+    def lines(
+        self,
+        lang: Language,
+        *,
+        mention: bool = False,
+        escape: Callable[[str], str] = str,
+    ) -> list[str]:
+        """The summary as text lines. For Slack: ``mention`` shows members as mentions,
+        ``escape`` is applied to every text that came from people (titles, names, errors)."""
+        e = escape
         tz = self.meeting_start.tzinfo
         out = [
             t(
@@ -64,13 +72,23 @@ class Status:
                 time=self.meeting_start.strftime("%H:%M"),
             )
         ]
-        out += [t(lang, "status_skipped", date=d.isoformat(), reason=r) for d, r in self.skipped]
+        out += [t(lang, "status_skipped", date=d.isoformat(), reason=e(r)) for d, r in self.skipped]
         out.append(t(lang, "status_topics", count=len(self.topics)))
-        out += [t(lang, "status_topic", **topic) for topic in self.topics]
+        out += [
+            t(
+                lang,
+                "status_topic",
+                tag=e(topic["tag"]),
+                title=e(topic["title"]),
+                presenter=e(topic["presenter"]),
+                votes=topic["votes"],
+            )
+            for topic in self.topics
+        ]
         if self.missing is None:
             out.append(t(lang, "status_missing_unknown"))
         else:
-            shown = [f"<@{m}>" if mention else m for m in self.missing]
+            shown = [f"<@{m}>" if mention else e(m) for m in self.missing]
             members = ", ".join(shown) or t(lang, "status_none")
             out.append(t(lang, "status_missing", count=len(self.missing), members=members))
         reminder = _when(self.next_reminder, tz) if self.next_reminder else t(lang, "status_none")
@@ -86,11 +104,12 @@ class Status:
             date, state = last["meeting"], last["state"]
             out.append(t(lang, "status_last_publish", target=target, date=date, state=state))
             if last["error"]:
-                out.append(t(lang, "status_error", error=last["error"]))
+                out.append(t(lang, "status_error", error=e(last["error"])))
         dates = ", ".join(d.isoformat() for d in self.notion_retries) or t(lang, "status_none")
         out.append(t(lang, "status_retries", dates=dates))
         for name, holder, since in self.leases:
-            out.append(t(lang, "status_leases", name=name, holder=holder, since=_when(since, tz)))
+            since_text = _when(since, tz)
+            out.append(t(lang, "status_leases", name=e(name), holder=e(holder), since=since_text))
         return out
 
 

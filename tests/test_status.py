@@ -163,6 +163,43 @@ def test_app_home_shows_the_week_to_organisers_only(tmp_path: Path) -> None:
         }
     organiser, member = views["U01NAOTO"], views["U04SHUN"]
     assert "This week (organisers)" in organiser
-    assert "Not submitted yet (2): U01NAOTO, U05KEI" in organiser
+    assert "Not submitted yet (2): <@U01NAOTO>, <@U05KEI>" in organiser
     assert "Next reminder: " in organiser and "Last publish (slack): none yet" in organiser
     assert "This week (organisers)" not in member and "Not submitted" not in member
+
+
+def test_status_lines_escape_what_people_typed_but_keep_mentions() -> None:
+    from bot.slack.blocks import escape
+    from bot.status import Status
+
+    start = dt.datetime(2026, 12, 10, 8, tzinfo=dt.UTC)
+    status = Status(
+        now=start,
+        meeting=start.date(),
+        meeting_start=start,
+        skipped=(),
+        topics=(
+            {
+                "tag": "blog",
+                "title": "<!channel> & co",
+                "presenter": "A<b>",
+                "presenter_id": "U1",
+                "votes": 2,
+            },
+        ),
+        missing=("U02AKI",),
+        next_reminder=None,
+        next_publish=start,
+        last_publish={
+            "slack": {
+                "meeting": "2026-12-03",
+                "state": "failed",
+                "error": "<https://evil|x>",
+                "updated_at": "",
+            }
+        },
+    )
+    text = "\n".join(status.lines("en", mention=True, escape=escape))
+    assert "&lt;!channel&gt; &amp; co — A&lt;b&gt;" in text
+    assert "<@U02AKI>" in text and "&lt;https://evil|x&gt;" in text
+    assert "<!channel>" not in text

@@ -50,6 +50,6 @@ def _summary(deps: SlackDeps, user_id: str) -> list[dict[str, Any]]:
     organizers = deps.cycle.organizers
     if deps.status is None or (organizers and user_id not in organizers):
         return []
-    lines = [escape(line) for line in deps.status().lines(deps.lang, mention=False)]
+    lines = deps.status().lines(deps.lang, mention=True, escape=escape)
     heading = f"*{escape(t(deps.lang, 'status_home_heading'))}*"
     return [section(heading), section(clip_mrkdwn("\n".join(lines), 3000))]
