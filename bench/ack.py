@@ -133,6 +133,29 @@ def start_fakes(voter_count: int) -> tuple[FakeSlack, FakeNotion, str]:
     return slack, notion, database.database_id
 
 
+def metrics_off(
+    slack: FakeSlack, notion_url: str, database_id: str, sizes: Sizes
+) -> tuple[list[float], list[float], list[int]]:
+    """Phase 1 again on a fresh app with METRICS=false: (serial, concurrent, statuses),
+    so the cost of the metrics shows side by side with the run above (#18)."""
+    with tempfile.TemporaryDirectory(prefix="bench-ack-nometrics-") as tmp:
+        workdir = Path(tmp)
+        env = app_env(
+            slack.url, workdir, notion_url=notion_url, database_id=database_id, METRICS="false"
+        )
+        app = AppProcess(env, workdir)
+        try:
+            app.start()
+            serial, _ = send_topics(app, slack, sizes.serial, 1, offset=300_000)
+            latencies, statuses = send_topics(
+                app, slack, sizes.commands, sizes.concurrency, offset=200_000
+            )
+            served = httpx.get(f"{app.url}/metrics", timeout=10).status_code
+        finally:
+            app.stop()
+    return serial, latencies, [*statuses, served]
+
+
 def run(quick: bool = False) -> Result:
     sizes = QUICK if quick else Sizes()
     result = Result("ack")
@@ -181,8 +204,14 @@ def run(quick: bool = False) -> Result:
             applied_s = time.perf_counter() - began
             votes = db_scalar(db, vote_query)
             alive = app.alive()
+            metrics_status = httpx.get(f"{app.url}/metrics", timeout=10).status_code
         finally:
             app.stop()
+        try:
+            off_serial, off_latencies, off_statuses = metrics_off(
+                slack, notion.url, database_id, sizes
+            )
+        finally:
             slack.stop()
             notion.stop()
 
@@ -221,6 +250,11 @@ def run(quick: bool = False) -> Result:
         "events_applied_per_s": applied_per_s,
         "votes_in_db": votes,
         "app_alive_at_end": alive,
+        "metrics_http_status": metrics_status,
+        "serial_ack_p50_ms_metrics_off": ms(percentile(off_serial, 50)),
+        "ack_p50_ms_metrics_off": ms(percentile(off_latencies, 50)),
+        "ack_p99_ms_metrics_off": ms(percentile(off_latencies, 99)),
+        "metrics_off_http_404": off_statuses[-1] == 404,
     }
     result.at_most("/topic ack p99", p99, P99_TARGET_MS, "ms")
     result.at_least("reaction events acked", events_per_s, EVENTS_TARGET, "/s")
@@ -236,6 +270,14 @@ def run(quick: bool = False) -> Result:
         f"all applied after {round(applied_s, 2)} s ({applied_per_s}/s; "
         f"{votes}/{sizes.events} votes in the database).",
     ]
+    off_p50, off_p99 = (ms(percentile(off_latencies, q)) for q in (50, 99))
+    result.summary.append(
+        f"metrics on vs METRICS=false (same {sizes.commands} /topic at concurrency "
+        f"{sizes.concurrency}, fresh app each): p50 {p50} vs {off_p50} ms, "
+        f"p99 {p99} vs {off_p99} ms; one at a time p50 {ms(percentile(serial, 50))} vs "
+        f"{ms(percentile(off_serial, 50))} ms."
+    )
+    result.zero("non-200 answers with METRICS=false", sum(1 for s in off_statuses[:-1] if s != 200))
     if CHANNEL not in {c[1] for c in cards}:
         result.summary.append("warning: cards were not posted in the study channel")
     return result

@@ -129,6 +129,10 @@ def _build(parser: argparse.ArgumentParser, lang: Language) -> argparse.Argument
     )
     reconcile.add_argument("--date", type=date, help=h("cli_h_date"))
     sub.add_parser("doctor", help=h("cli_h_doctor"), description=h("cli_h_doctor"))
+    status = sub.add_parser("status", help=h("cli_h_status"), description=h("cli_h_status"))
+    status.add_argument(
+        "--format", choices=("text", "json"), default="text", help=h("cli_h_status_format")
+    )
     add_commands(sub, lang=lang, date_type=date)
     return parser
 
@@ -434,6 +438,40 @@ def cmd_votes(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
+    """Where the week stands, from the database only (right across replicas)."""
+    import dataclasses
+
+    from bot.jobs import reminder_trigger
+    from bot.services.cycle import SkipRegistry
+    from bot.status import collect_status
+    from bot.store import Repository, open_database
+
+    database = open_database(settings.database_url)
+    try:
+        repo = Repository(database)
+        base = settings.cycle()
+        cycle = dataclasses.replace(base, is_holiday=SkipRegistry(repo, base.is_holiday))
+        trigger = reminder_trigger(settings.reminder_cron, cycle)
+        status = collect_status(
+            repo,
+            cycle,
+            now=dt.datetime.now(dt.UTC),
+            next_reminder=lambda now: trigger.get_next_fire_time(None, now),
+            skip_reason=lambda date: _skip_reason(settings, repo, cycle, date) or "",
+            roster=settings.roster,
+            notion=settings.notion_enabled,
+            group_name=settings.group_name,
+        )
+    finally:
+        database.dispose()
+    if args.format == "json":
+        print(json.dumps(status.to_json(), ensure_ascii=False))
+    else:
+        print("\n".join(status.lines(settings.language)))
+    return 0
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "preview": cmd_preview,
@@ -443,6 +481,7 @@ COMMANDS = {
     "remind": cmd_remind,
     "votes": cmd_votes,
     "doctor": cmd_doctor,
+    "status": cmd_status,
     "import": run_import,
     "export": run_export,
 }
@@ -466,7 +505,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     secrets = _secrets(settings)
     # The demo and read-only commands talk to a person: their progress lines are enough.
-    quiet = args.command in ("demo", "preview", "manifest", "export", "import", "doctor")
+    quiet = args.command in ("demo", "preview", "manifest", "export", "import", "doctor", "status")
     setup_logging(
         settings.log_format,
         secrets,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -56,14 +56,8 @@ def previous_fire(trigger: CronTrigger, now: dt.datetime) -> dt.datetime | None:
     return last
 
 
-def _guard(name: str, step: Callable[[], Any]) -> Callable[[], None]:
-    def run() -> None:
-        try:
-            step()
-        except Exception:  # one failed run must not stop the scheduler
-            log.exception("job_failed", extra={"job": name})
-
-    return run
+class JobMetrics(Protocol):
+    def job_run(self, job: str, ok: bool) -> None: ...
 
 
 class Jobs:
@@ -79,7 +73,9 @@ class Jobs:
         *,
         retry_every: dt.timedelta = dt.timedelta(minutes=5),
         timer: bool = False,
+        metrics: JobMetrics | None = None,
     ) -> None:
+        self.metrics = metrics
         self.service = service
         self.repo = repo
         self.cycle = cycle
@@ -88,27 +84,27 @@ class Jobs:
         self.scheduler = BackgroundScheduler(timezone=cycle.tz)
         common: dict[str, Any] = {"coalesce": True, "max_instances": 1, "replace_existing": True}
         self.scheduler.add_job(
-            _guard(PUBLISH_JOB, service.scheduled_publish),
+            self._guard(PUBLISH_JOB, service.scheduled_publish),
             publish_trigger(cycle),
             id=PUBLISH_JOB,
             misfire_grace_time=3600,
             **common,
         )
         self.scheduler.add_job(
-            _guard(REMINDER_JOB, service.remind),
+            self._guard(REMINDER_JOB, service.remind),
             self.reminder,
             id=REMINDER_JOB,
             misfire_grace_time=int(grace.total_seconds()) or 1,
             **common,
         )
         self.scheduler.add_job(
-            _guard(NOTION_RETRY_JOB, service.retry_pending),
+            self._guard(NOTION_RETRY_JOB, service.retry_pending),
             IntervalTrigger(seconds=int(retry_every.total_seconds()), timezone=cycle.tz),
             id=NOTION_RETRY_JOB,
             **common,
         )
         self.scheduler.add_job(
-            _guard(HOUSEKEEPING_JOB, self.housekeeping),
+            self._guard(HOUSEKEEPING_JOB, self.housekeeping),
             CronTrigger(hour=4, minute=17, timezone=cycle.tz),
             id=HOUSEKEEPING_JOB,
             **common,
@@ -116,11 +112,37 @@ class Jobs:
 
         if timer:  # MEETING_TIMER
             self.scheduler.add_job(
-                _guard(TIMER_JOB, service.meeting_timer),
+                self._guard(TIMER_JOB, service.meeting_timer),
                 IntervalTrigger(seconds=int(TIMER_EVERY.total_seconds()), timezone=cycle.tz),
                 id=TIMER_JOB,
                 **common,
             )
+
+    def _guard(self, name: str, step: Callable[[], Any]) -> Callable[[], None]:
+        def run() -> None:
+            ok = True
+            try:
+                step()
+            except Exception:  # one failed run must not stop the scheduler
+                ok = False
+                log.exception("job_failed", extra={"job": name})
+            if self.metrics is not None:
+                self.metrics.job_run(name, ok)
+            # "When is the next reminder?" answered by the log after every run too.
+            log.info(
+                "job_done",
+                extra={"job": name, "outcome": "ok" if ok else "failed", **self.next_runs()},
+            )
+
+        return run
+
+    def next_runs(self) -> dict[str, str | None]:
+        """``{"next_<job>": ISO time or None}`` for every scheduled job (a log field each)."""
+        out: dict[str, str | None] = {}
+        for job in self.scheduler.get_jobs():
+            when = getattr(job, "next_run_time", None)
+            out["next_" + job.id.removeprefix("studybot.")] = when.isoformat() if when else None
+        return out
 
     def housekeeping(self) -> None:
         """Slack retries for minutes; a week of event ids is plenty."""
@@ -137,7 +159,7 @@ class Jobs:
 
     def start(self) -> None:
         self.scheduler.start()
-        _guard("catch_up", self.catch_up)()
+        self._guard("catch_up", self.catch_up)()
 
     def shutdown(self) -> None:
         if self.scheduler.running:

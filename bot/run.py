@@ -5,14 +5,23 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Callable
+import time
 from types import FrameType
+from typing import Protocol
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.socket_mode.internals import build_headers, send_response
+from slack_bolt.request import BoltRequest
+from slack_sdk.socket_mode.client import BaseSocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.web import SlackResponse
 
 from bot.core.i18n import t
 from bot.failures import Failed, Failure
+from bot.health import PING_INTERVAL, AuthCheck, Check, Readiness, SocketLink, alive, database_check
 from bot.jobs import Jobs
 from bot.settings import Settings
-from bot.slack.app import HttpServer
+from bot.slack.app import DispatchObserver, HttpServer, Route
 from bot.slack.client import make_client
 from bot.store.db import DatabaseError, DatabaseInUseError, hold_sole_process, write_problem
 from bot.wiring import Runtime, build_runtime, safe_lookup
@@ -20,13 +29,46 @@ from bot.wiring import Runtime, build_runtime, safe_lookup
 log = logging.getLogger(__name__)
 
 
-def health_check(runtime: Runtime) -> Callable[[], bool]:
-    """/healthz: the store answers reads *and* takes a write; every topic and vote needs one."""
+def readiness(runtime: Runtime, jobs: Jobs, slack: Check) -> Readiness:
+    """/readyz: the database takes a write, the scheduler runs, Slack is reachable."""
 
-    def check() -> bool:
-        return runtime.healthy() and write_problem(runtime.database) is None
+    def scheduler() -> str | None:
+        return None if jobs.scheduler.running else "scheduler not running"
 
-    return check
+    return Readiness(
+        {
+            "database": database_check(lambda: runtime.database),
+            "scheduler": scheduler,
+            "slack": slack,
+        }
+    )
+
+
+def probe_routes(runtime: Runtime, ready: Readiness) -> dict[str, Route]:
+    """/readyz always; /metrics unless METRICS=false."""
+    routes: dict[str, Route] = {"/readyz": ready.route}
+    if runtime.metrics.enabled:
+        routes["/metrics"] = runtime.metrics.route
+    return routes
+
+
+def connect_socket(handler: _Connectable, stop: threading.Event, retry: float) -> None:
+    """Connect Socket Mode, retrying until it works or we stop; once the first attempt
+    got as far as the WebSocket handshake, the SDK's own monitor keeps reconnecting."""
+    while not stop.is_set():
+        try:
+            handler.connect()
+            return
+        except Exception as error:  # apps.connections.open refused or unreachable
+            # Slack's error code (invalid_auth: a wrong SLACK_APP_TOKEN) names the fix.
+            response = getattr(error, "response", None)
+            code = response.get("error") if isinstance(response, SlackResponse) else None
+            log.warning("socket_mode_connect_failed", extra={"error": code or type(error).__name__})
+            stop.wait(retry)
+
+
+class _Connectable(Protocol):
+    def connect(self) -> None: ...
 
 
 def log_schedule(jobs: Jobs) -> None:
@@ -61,7 +103,6 @@ def _serve(settings: Settings) -> int:
     if problem is not None:
         runtime.close()
         raise DatabaseError("db_read_only", problem)
-    healthy = health_check(runtime)
     jobs = Jobs(
         runtime.cycle,
         runtime.repo,
@@ -69,6 +110,7 @@ def _serve(settings: Settings) -> int:
         settings.reminder_cron,
         settings.reminder_grace_delta,
         timer=settings.meeting_timer,
+        metrics=runtime.metrics,
     )
     stop = threading.Event()
     try:
@@ -86,30 +128,22 @@ def _serve(settings: Settings) -> int:
     log_schedule(jobs)
     try:
         if settings.socket_mode and settings.slack_app_token is not None:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            app_token = settings.slack_app_token.get_secret_value()
-            handler = SocketModeHandler(
-                runtime.app, app_token, web_client=make_client(app_token, settings.slack_api_url)
-            )
-            handler.connect()  # type: ignore[no-untyped-call]
-            # Health only, for the container's own check: loopback is enough.
-            health = HttpServer(
-                runtime.app, "127.0.0.1", settings.port, healthy, accept_events=False
-            )
-            health.start()
-            log.info("started", extra={"mode": "socket", "health_port": health.port})
+            socket_mode = SocketModeServer(runtime, jobs, settings)
+            socket_mode.start()
+            log.info("started", extra={"mode": "socket", "health_port": socket_mode.port})
             stop.wait()
-            handler.close()  # type: ignore[no-untyped-call]
-            health.stop()
+            socket_mode.stop()
         else:
             secret = settings.slack_signing_secret
+            ready = readiness(runtime, jobs, AuthCheck(runtime.client.auth_test).problem)
             server = HttpServer(
                 runtime.app,
                 "0.0.0.0",
                 settings.port,
-                healthy,
+                alive,
                 signing_secret=secret.get_secret_value() if secret is not None else None,
+                routes=probe_routes(runtime, ready),
+                on_dispatch=runtime.metrics.dispatched if runtime.metrics.enabled else None,
             )
             server.start()
             log.info("started", extra={"mode": "http", "port": server.port})
@@ -120,3 +154,80 @@ def _serve(settings: Settings) -> int:
         runtime.close()
         log.info("stopped")
     return 0
+
+
+class SocketModeServer:
+    """Socket Mode plus the probe port: the port answers at once, /readyz is 503 until
+    the WebSocket is up and again soon after it is lost (the SDK keeps reconnecting)."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        jobs: Jobs,
+        settings: Settings,
+        *,
+        ping_interval: float = PING_INTERVAL,
+        host: str = "0.0.0.0",
+        port: int | None = None,
+    ) -> None:
+        token = settings.slack_app_token
+        if token is None:
+            raise ValueError("Socket Mode needs SLACK_APP_TOKEN")
+        app_token = token.get_secret_value()
+        self.handler = TimedSocketModeHandler(
+            runtime.app,
+            app_token,
+            web_client=make_client(app_token, settings.slack_api_url),
+            # Bolt's default of 10 s would notice a silent socket only after 40 s.
+            ping_interval=ping_interval,
+        )
+        if runtime.metrics.enabled:
+            self.handler.on_dispatch = runtime.metrics.dispatched
+        self.ping_interval = ping_interval
+        link = SocketLink(self.handler.client, ping_interval=ping_interval)  # type: ignore[arg-type]
+        self.readiness = readiness(runtime, jobs, link.problem)
+        # No events over HTTP in Socket Mode: only the probes. All interfaces by default,
+        # so an orchestrator's probe (not only the container's own check) reaches them.
+        self.http = HttpServer(
+            runtime.app,
+            host,
+            settings.port if port is None else port,
+            alive,
+            accept_events=False,
+            routes=probe_routes(runtime, self.readiness),
+        )
+        self._stop = threading.Event()
+        self._connector = threading.Thread(
+            target=connect_socket,
+            args=(self.handler, self._stop, ping_interval),
+            name="socket-connect",
+            daemon=True,
+        )
+
+    @property
+    def port(self) -> int:
+        return self.http.port
+
+    def start(self) -> None:
+        self.http.start()
+        self._connector.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._connector.join(timeout=30)
+        self.handler.close()  # type: ignore[no-untyped-call]
+        self.http.stop()
+
+
+class TimedSocketModeHandler(SocketModeHandler):
+    """Bolt's Socket Mode handler, telling ``on_dispatch`` how long each ack took."""
+
+    on_dispatch: DispatchObserver | None = None
+
+    def handle(self, client: BaseSocketModeClient, req: SocketModeRequest) -> None:
+        start = time.time()
+        request = BoltRequest(mode="socket_mode", body=req.payload, headers=build_headers(req))
+        response = self.app.dispatch(request)
+        if self.on_dispatch is not None:
+            self.on_dispatch(request, response, time.time() - start)
+        send_response(client, req, response, start)

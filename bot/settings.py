@@ -119,6 +119,7 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     meeting_minutes: int = 60
     meeting_timer: bool = False
+    metrics: bool = True  # /metrics (Prometheus) on PORT; false turns it off
 
     @field_validator("language", mode="before")
     @classmethod

@@ -12,8 +12,10 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.core.tags import TagSet
+from bot.jobs import reminder_trigger
 from bot.links.fetcher import SafeFetcher
 from bot.links.metadata import CACHED_FAILURE, LinkMetadata, LinkResolver, still_cached
+from bot.metrics import Metrics
 from bot.services.cycle import CycleService, NotionTarget, SkipRegistry
 from bot.services.topics import SourceLookup, TopicService, utc_now
 from bot.services.votes import VoteService
@@ -26,6 +28,7 @@ from bot.slack.client import Directory, make_client
 from bot.slack.deps import SlackDeps
 from bot.slack.followups import AckGate, FollowUps
 from bot.slack.reactions import CoalescingRefresher, SlackReactions
+from bot.status import Status, collect_status
 from bot.store import Database, LinkMeta, Repository, open_database
 
 
@@ -44,6 +47,7 @@ class Runtime:
     refresher: CoalescingRefresher
     cycle: CycleService
     listeners: Executor
+    metrics: Metrics = dataclasses.field(default_factory=lambda: Metrics(enabled=False))
 
     def healthy(self) -> bool:
         try:
@@ -89,6 +93,8 @@ def build_runtime(
     repo = Repository(database, clock=clock)
     token = _secret(settings.slack_bot_token) or ""
     client = make_client(token, settings.slack_api_url)
+    metrics = Metrics(enabled=settings.metrics)
+    metrics.watch_slack(client)
     base_cycle = settings.cycle()
     skips = SkipRegistry(repo, base_cycle.is_holiday)
     cycle = dataclasses.replace(base_cycle, is_holiday=skips)
@@ -107,7 +113,7 @@ def build_runtime(
     directory = Directory(client)
     refresher = CoalescingRefresher(cards.refresh, interval=card_refresh_interval)
     votes = VoteService(repo, settings.vote_emojis, directory, on_change=refresher.request)
-    notion_target = (notion or notion_publisher(settings))(repo)
+    notion_target = (notion or notion_publisher(settings, metrics))(repo)
     cycle_service = CycleService(
         repo,
         cycle,
@@ -129,6 +135,25 @@ def build_runtime(
     topics.on_change = cycle_service.topic_changed
     # A submission's card and receipt wait while other requests wait for their ack.
     gate = AckGate()
+    reminder = reminder_trigger(settings.reminder_cron, cycle)
+
+    def status() -> Status:
+        return collect_status(
+            repo,
+            cycle,
+            now=clock(),
+            next_reminder=lambda now: reminder.get_next_fire_time(None, now),
+            skip_reason=lambda date: cycle_service.skipped_reason(date) or "",
+            roster=settings.roster,
+            members=cycle_service.missing_members,
+            notion=notion_target is not None,
+            group_name=settings.group_name,
+        )
+
+    topics.on_outcome = lambda o: metrics.submission(o.accepted, (p.code for p in o.problems))
+    votes.on_applied = metrics.vote
+    cards.on_post = metrics.card_post
+    cycle_service.metrics = metrics
     deps = SlackDeps(
         topics=topics,
         cards=cards,
@@ -138,6 +163,7 @@ def build_runtime(
         group_name=settings.group_name,
         cycle=cycle_service,
         background=FollowUps(gate),
+        status=status,
     )
     listeners = listener_pool()
     app = create_app(
@@ -160,10 +186,13 @@ def build_runtime(
         refresher,
         cycle_service,
         listeners,
+        metrics,
     )
 
 
-def notion_publisher(settings: Settings) -> Callable[[Repository], NotionTarget | None]:
+def notion_publisher(
+    settings: Settings, metrics: Metrics | None = None
+) -> Callable[[Repository], NotionTarget | None]:
     """The Notion publisher when NOTION_TOKEN and a target are configured, else none."""
 
     def build(repo: Repository) -> NotionTarget | None:
@@ -172,6 +201,8 @@ def notion_publisher(settings: Settings) -> Callable[[Repository], NotionTarget 
         from bot.notion.publisher import NotionPublisher, make_client
 
         client = make_client(settings.notion_token.get_secret_value(), settings.notion_api_url)
+        if metrics is not None:
+            metrics.watch_httpx(client.client, "notion")
         return NotionPublisher(
             client,
             repo,

@@ -164,7 +164,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 SETTING_PREFIXES = (
     "SLACK_", "NOTION_", "DATABASE_URL", "STUDY_CHANNEL", "ORGANIZERS", "ROSTER", "TIMEZONE",
     "MEETING_", "PUBLISH_TIME", "REMINDER_", "GROUP", "LANGUAGE", "PORT", "VOTE_EMOJIS",
-    "SKIP_", "STRICT_PAPER_LINKS", "LOG_FORMAT",
+    "SKIP_", "STRICT_PAPER_LINKS", "LOG_FORMAT", "METRICS",
 )  # fmt: skip
 
 

@@ -312,7 +312,7 @@ def test_a_corrupt_database_file_is_one_line(tmp_path: Path, cli: Cli) -> None:
 
 
 def test_health_needs_a_database_that_takes_writes(tmp_path: Path) -> None:
-    from bot.run import health_check
+    from bot.health import database_check
     from bot.store.db import Database, create_db_engine, write_problem
 
     path = tmp_path / "bot.db"
@@ -323,11 +323,12 @@ def test_health_needs_a_database_that_takes_writes(tmp_path: Path) -> None:
     read_only = Database(create_db_engine(f"sqlite:///file:{path}?mode=ro&uri=true"))
     try:
         assert write_problem(runtime.database) is None
-        assert health_check(runtime)()
+        check = database_check(lambda: runtime.database)
+        assert check() is None
         runtime.database = read_only
         assert runtime.healthy()  # reads still work: the old /healthz said 200
         assert "readonly" in (write_problem(read_only) or "")
-        assert not health_check(runtime)()
+        assert "readonly" in (check() or "")
     finally:
         runtime.close()
         original.dispose()

@@ -114,6 +114,10 @@ class NotionTarget(Protocol):
     def publish(self, agenda: Agenda, owner: str) -> NotionPageRef: ...
 
 
+class PublishMetrics(Protocol):
+    def publish(self, target: str, error: str | None) -> None: ...
+
+
 class NotionPageRef(Protocol):
     @property
     def page_id(self) -> str: ...
@@ -244,6 +248,8 @@ class CycleService:
         self.post_card = post_card
         self.meeting_minutes = meeting_minutes
         self.timer = timer
+        # Set by the wiring (bot/metrics.py): publish runs per target and outcome.
+        self.metrics: PublishMetrics | None = None
 
     # -- publishing -------------------------------------------------------------
 
@@ -335,6 +341,10 @@ class CycleService:
         if beat.lost:  # another process took over; it publishes the same agenda
             return PublishReport(meeting, skipped="busy", notion_url=notion_url)
         slack_ts, slack_error = self._publish_slack(agenda, notion_url, note)
+        if self.metrics is not None:
+            if self.notion is not None:
+                self.metrics.publish("notion", notion_error)
+            self.metrics.publish("slack", slack_error)
         log.info(
             "agenda_published",
             extra={

@@ -117,6 +117,8 @@ class TopicService:
         self.clock = clock
         # Set by the wiring: an edit or withdrawal re-publishes an agenda already out.
         self.on_change: Callable[[Topic], object] | None = None
+        # Set by the wiring (bot/metrics.py): every new submission's outcome.
+        self.on_outcome: Callable[[Outcome], object] | None = None
 
     def problem_text(self, problem: Problem) -> str:
         return t(self.lang, problem.code, tags=" ".join(self.tags.names), **problem.params)
@@ -135,6 +137,19 @@ class TopicService:
         meeting: dt.date | None = None,
     ) -> Outcome:
         """Validate, complete (title, paper check), place in a meeting and store."""
+        outcome = self._submit(presenter, draft, text, target, meeting)
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+        return outcome
+
+    def _submit(
+        self,
+        presenter: Presenter,
+        draft: Draft,
+        text: str,
+        target: Target,
+        meeting: dt.date | None,
+    ) -> Outcome:
         checked = self._check(draft, text)
         if isinstance(checked, Outcome):
             return checked

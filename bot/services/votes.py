@@ -68,6 +68,8 @@ class VoteService:
         self.emojis = frozenset(vote_emojis)
         self.bots = bots
         self.on_change = on_change
+        # Set by the wiring (bot/metrics.py): applied and re-delivered events.
+        self.on_applied: Callable[[bool], None] | None = None
 
     def counts(self, emoji: str) -> bool:
         return base_emoji(emoji) in self.emojis
@@ -91,6 +93,8 @@ class VoteService:
             reaction.added,
             reaction.event_ts,
         )
+        if self.on_applied is not None:
+            self.on_applied(applied)
         if applied:
             log.info(
                 "vote_applied",

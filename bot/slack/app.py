@@ -1,4 +1,4 @@
-"""The Bolt app, its HTTP server (POST /slack/events, GET /healthz) and Socket Mode."""
+"""The Bolt app, its HTTP server (POST /slack/events, GET /healthz and extra routes)."""
 
 from __future__ import annotations
 
@@ -122,9 +122,17 @@ def listener_pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
 
 
+# An extra GET route (/readyz, /metrics): status, body, content type.
+Route = Callable[[], tuple[int, bytes, str]]
+# Told of every dispatched request with the seconds until Bolt answered (the ack).
+DispatchObserver = Callable[[BoltRequest, BoltResponse, float], None]
+
+
 class _Handler(BaseHTTPRequestHandler):
     app: App
     health: Callable[[], bool]
+    routes: Mapping[str, Route] = {}
+    on_dispatch: DispatchObserver | None = None
     accept_events: bool = True
     signing_secret: str | None = None
     hosts: frozenset[tuple[str, str]] = frozenset()
@@ -176,10 +184,15 @@ class _Handler(BaseHTTPRequestHandler):
         # read takes for a request (desync), so such a connection ends with its answer.
         framed = self.headers.get("Transfer-Encoding") or self.headers.get("Content-Length")
         close = framed not in (None, "0")
-        if self.path.split("?")[0] == "/healthz":
+        path = self.path.split("?")[0]
+        route = self.routes.get(path)
+        if path == "/healthz":
             ok = self.health()
             body = json.dumps({"ok": ok}).encode()
             self._send(200 if ok else 503, body, {"Content-Type": "application/json"}, close=close)
+        elif route is not None:
+            status, body, content_type = route()
+            self._send(status, body, {"Content-Type": content_type}, close=close)
         else:
             self._send(404, b"not found", _TEXT, close=close)
 
@@ -232,9 +245,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         request_id = uuid.uuid4().hex[:12]
         headers: dict[str, str | Sequence[str]] = {k.lower(): [v] for k, v in self.headers.items()}
-        response = self.app.dispatch(
-            BoltRequest(body=text, headers=headers, context={"request_id": request_id})
-        )
+        request = BoltRequest(body=text, headers=headers, context={"request_id": request_id})
+        started = time.perf_counter()
+        response = self.app.dispatch(request)
+        if self.on_dispatch is not None:
+            self.on_dispatch(request, response, time.perf_counter() - started)
         log.info(
             "slack_request",
             extra={
@@ -390,6 +405,8 @@ class HttpServer:
         signing_secret: str | None = None,
         max_connections: int = MAX_CONNECTIONS,
         deadline: float = REQUEST_DEADLINE,
+        routes: Mapping[str, Route] | None = None,
+        on_dispatch: DispatchObserver | None = None,
     ) -> None:
         # In Socket Mode only /healthz is served: events come over the socket, unsigned.
         if accept_events and not signing_secret:
@@ -400,6 +417,8 @@ class HttpServer:
             "accept_events": accept_events,
             "signing_secret": signing_secret,
             "hosts": reply_hosts(app.client.base_url),
+            "routes": dict(routes or {}),
+            "on_dispatch": staticmethod(on_dispatch) if on_dispatch else None,
         }
         handler = type("Handler", (_Handler,), attributes)
         self.server = _Server(

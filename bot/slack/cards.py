@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,8 @@ class Cards:
     lang: Language
     vote_emoji: str = "+1"
     _identity: tuple[str, str] | None = field(default=None, init=False, repr=False)
+    # Set by the wiring (bot/metrics.py): each card post, ok or not.
+    on_post: Callable[[bool], None] | None = field(default=None, init=False, repr=False)
 
     def post(self, topic: Topic) -> Topic:
         """Post the card; if Slack refuses, the topic stays stored and the caller says so."""
@@ -53,7 +55,11 @@ class Cards:
                 "card_post_failed",
                 extra={"topic_id": topic.id, "error": _error_code(error)},
             )
+            if self.on_post is not None:
+                self.on_post(False)
             return topic
+        if self.on_post is not None:
+            self.on_post(True)
         ts = str(response["ts"])
         channel = str(response.get("channel") or self.channel)
         log.info("card_posted", extra={"topic_id": topic.id, "ts": ts})

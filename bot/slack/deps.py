@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ from bot.services.cycle import CycleService
 from bot.services.topics import TopicService
 from bot.slack.cards import Cards
 from bot.slack.client import Directory
+from bot.status import Status
 
 
 @dataclass
@@ -23,6 +25,8 @@ class SlackDeps:
     channel: str
     group_name: str
     cycle: CycleService
+    # The organisers' week summary in App Home (bot/status.py); None: not shown.
+    status: Callable[[], Status] | None = None
     # Submissions are worked on here after the ack, so a burst of them cannot hold up
     # the acks of the requests behind them (Slack gives up after 3 s).
     background: Executor = field(

@@ -571,6 +571,14 @@ class Repository:
                 return None
             return row.claimed_by, row.claimed_at
 
+    def held_leases(self) -> list[tuple[str, str, dt.datetime]]:
+        """Every lease held now: (name, holder, last renewal), for `studybot status`."""
+        with self._reads.begin() as s:
+            rows = s.scalars(
+                select(JobRunRow).where(JobRunRow.job_id == _LEASE, JobRunRow.claimed_by != "")
+            ).all()
+            return [(row.run_key, row.claimed_by, row.claimed_at) for row in rows]
+
     def release_lease(self, name: str, owner: str) -> None:
         """Give the lease back (only its holder can)."""
         with self._write() as s:

@@ -133,8 +133,8 @@ def lint_dockerfile(text: str) -> list[str]:
     checks = [i for i in final.instructions if i.keyword == "HEALTHCHECK"]
     if not checks or checks[-1].args.upper() == "NONE":
         problems.append("no HEALTHCHECK")
-    elif "/healthz" not in checks[-1].args or re.search(r"\b(curl|wget)\b", checks[-1].args):
-        problems.append("HEALTHCHECK must call /healthz with python (no curl in a slim image)")
+    elif "/readyz" not in checks[-1].args or re.search(r"\b(curl|wget)\b", checks[-1].args):
+        problems.append("HEALTHCHECK must call /readyz with python (no curl in a slim image)")
     cmds = [i for i in final.instructions if i.keyword == "CMD"]
     if not cmds or _exec_form(cmds[-1].args) != ["studybot", "run"]:
         problems.append('CMD must be ["studybot", "run"] (exec form)')
@@ -364,7 +364,7 @@ def test_compose_services_volumes_and_order() -> None:
         assert service["healthcheck"]["test"]
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
     bot_check = bot["healthcheck"]["test"]
-    assert bot_check[0] == "CMD" and "/healthz" in bot_check[-1]
+    assert bot_check[0] == "CMD" and "/readyz" in bot_check[-1]
     compile(bot_check[-1], "<healthcheck>", "exec")
 
 

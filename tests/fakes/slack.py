@@ -471,6 +471,10 @@ class FakeSlack(FakeHttpServer):
         self._triggers: dict[str, float] = {}
         self.reaction_users_limit: int | None = None
         self.usergroups: dict[str, JSONDict] = {}
+        # Socket Mode: app-level tokens (xapp-, scope connections:write) and the WebSocket
+        # URL apps.connections.open hands out (tests/fakes/socket_mode.py).
+        self.app_tokens: set[str] = set()
+        self.socket_url: str | None = None
 
         # What the bot did.
         self.calls: list[Call] = []
@@ -804,6 +808,8 @@ class FakeSlack(FakeHttpServer):
                 out_headers["Retry-After"] = retry_after_header(fault.retry_after, 1.0)
             return fault.status, {"ok": False, "error": fault.error, **fault.extra}, out_headers
         try:
+            if method == "apps.connections.open":
+                return 200, self._apps_connections_open(params, headers), {}
             self._authenticate(params, headers)
             if method in self._errors:
                 return 200, self._persistent_error(method), {}
@@ -834,6 +840,21 @@ class FakeSlack(FakeHttpServer):
             raise SlackError("invalid_auth")
         if self.token_state is not None:
             raise SlackError(self.token_state)
+
+    def _apps_connections_open(self, params: JSONDict, headers: Mapping[str, str]) -> JSONDict:
+        """Slack's docs: an app-level token, in the Authorization header only (as a POST
+        parameter it is an error); answers ``{"ok": true, "url": "wss://…"}``."""
+        auth = headers.get("authorization", "")
+        token = auth[len("Bearer ") :].strip() if auth.startswith("Bearer ") else ""
+        if not token:
+            raise SlackError("not_authed")
+        if token in self.valid_tokens:
+            raise SlackError("not_allowed_token_type")
+        if token not in self.app_tokens:
+            raise SlackError("invalid_auth")
+        if self.socket_url is None:
+            raise SlackError("internal_error")
+        return {"ok": True, "url": self.socket_url}
 
     def _persistent_error(self, method: str) -> JSONDict:
         payload: JSONDict = {"ok": False, **self._errors[method]}
