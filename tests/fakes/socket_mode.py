@@ -98,6 +98,9 @@ class FakeSocketMode:
         tb: TracebackType | None,
     ) -> None:
         self._stopped.set()
+        # close() alone does not wake a thread blocked in accept() on Linux; shutdown does.
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
         self.drop_all()
         self._thread.join(timeout=60)
