@@ -6,6 +6,7 @@ import functools
 import json
 import logging
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,11 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
+
+# pytest keeps the assert-rewritten test modules in __pycache__ only when bytecode may be
+# written; with PYTHONDONTWRITEBYTECODE set (as on some CI machines) every run and every
+# xdist worker rewrote ~190 modules again, seconds each time. The cache is git-ignored.
+sys.dont_write_bytecode = False
 
 PG_URL = "postgresql+psycopg://root@127.0.0.1:5432/test"
 PG_SKIP = (

@@ -29,6 +29,7 @@ def test_benchmark_runs_quick(name: str) -> None:
     assert all(check.value is not None for check in result.checks), result.checks
 
 
+@pytest.mark.slow
 def test_main_prints_figures_and_a_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["links", "--quick"], log_to_file=False) == 0
     out = capsys.readouterr().out

@@ -173,6 +173,7 @@ def test_a_checkout_reads_the_top_level_sample_week() -> None:
     assert str(SEEDS) == str(ROOT / "seeds" / "demo_week.yaml") and SEEDS.is_file()
 
 
+@pytest.mark.slow
 def test_an_output_path_that_cannot_be_a_directory_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "taken").write_text("a file, not a directory", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NOTION_"))}

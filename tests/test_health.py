@@ -75,6 +75,7 @@ _SDK_SOCKET_LEAK = pytest.mark.filterwarnings(
 )
 
 
+@pytest.mark.slow
 @_SDK_SOCKET_LEAK
 def test_socket_mode_readyz_follows_the_websocket(tmp_path: Path) -> None:
     with FakeSocketMode(accepting=False) as ws, socket_mode(tmp_path, ws) as probe:
@@ -100,6 +101,7 @@ def test_socket_mode_readyz_follows_the_websocket(tmp_path: Path) -> None:
         assert probe.get("/healthz").status_code == 200
 
 
+@pytest.mark.slow
 def test_socket_mode_apps_connections_open_refused_is_not_ready(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -198,6 +200,7 @@ def http_mode(tmp_path: Path, slack: FakeSlack) -> Iterator[tuple[Probe, Runtime
         runtime.close()
 
 
+@pytest.mark.slow
 def test_read_only_database_is_not_ready_and_named(tmp_path: Path) -> None:
     path = tmp_path / "bot.db"
     with FakeSlack(TOKEN) as slack, http_mode(tmp_path, slack) as (probe, runtime, _):
@@ -221,6 +224,7 @@ def test_read_only_database_is_not_ready_and_named(tmp_path: Path) -> None:
     conn.close()
 
 
+@pytest.mark.slow
 def test_http_mode_revoked_token_and_stopped_scheduler_are_not_ready(tmp_path: Path) -> None:
     with FakeSlack(TOKEN) as slack, http_mode(tmp_path, slack) as (probe, _, jobs):
         assert probe.ready() == 200

@@ -58,6 +58,7 @@ def metered_bot(tmp_path: Path, **extra: str) -> Iterator[Bot]:
             server.stop()
 
 
+@pytest.mark.slow
 def test_counts_after_one_accepted_one_rejected_three_votes_and_one_publish(
     tmp_path: Path,
 ) -> None:
@@ -121,6 +122,7 @@ def test_counts_after_one_accepted_one_rejected_three_votes_and_one_publish(
         assert private not in labels
 
 
+@pytest.mark.slow
 def test_metrics_false_serves_no_metrics_and_records_nothing(tmp_path: Path) -> None:
     with metered_bot(tmp_path, METRICS="false") as bot:
         assert not bot.runtime.metrics.enabled
@@ -132,6 +134,7 @@ def test_metrics_false_serves_no_metrics_and_records_nothing(tmp_path: Path) -> 
     assert value(text, "studybot_submissions_total", outcome="accepted") == 0
 
 
+@pytest.mark.slow
 def test_slack_429_is_counted_as_a_retry_and_the_call_once() -> None:
     metrics = Metrics()
     with FakeSlack(TOKEN) as slack:

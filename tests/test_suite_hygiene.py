@@ -62,6 +62,7 @@ def sleeps_and_clock_asserts(source: str, relative: str) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_no_test_sleeps_or_asserts_on_wall_clock_time() -> None:
     problems = []
     for path in _sources():

@@ -433,7 +433,8 @@ class HttpServer:
         return int(self.server.server_address[1])
 
     def serve_forever(self) -> None:
-        self.server.serve_forever(poll_interval=0.2)
+        # How long stop() may wait for the serving loop to notice: short, for a quick exit.
+        self.server.serve_forever(poll_interval=0.05)
 
     def _reap_forever(self) -> None:
         while not self._stopped.wait(REAP_INTERVAL):

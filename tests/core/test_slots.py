@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -38,6 +39,7 @@ agenda_rows = st.lists(
 ).map(lambda rows: sorted(rows, key=lambda row: "ABCDEF".index(row[0])))  # grouped
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(agenda_rows, lengths)
 def test_slots_fit_the_meeting_without_overlap(
@@ -73,6 +75,7 @@ def test_slots_fit_the_meeting_without_overlap(
     assert all(slots[i].minutes > after_firsts for i in firsts if not slots[i].fits)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from("ABCDE"), st.integers(0, 9), requests), max_size=12))
 def test_schedule_of_an_agenda_keeps_every_topic_once(

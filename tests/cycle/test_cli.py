@@ -101,6 +101,7 @@ def test_preview_shows_time_slots_in_markdown_and_json(tmp_path: Path, cli: Cli)
         assert md.index("## 時間があれば") < md.index("### @Member 2")
 
 
+@pytest.mark.slow
 def test_publish_twice_then_reconcile_and_remind(tmp_path: Path, cli: Cli) -> None:
     with FakeSlack(TOKEN) as slack:
         env = _env(slack, tmp_path)

@@ -102,6 +102,7 @@ def seed(env: dict[str, str], count: int) -> dt.date:
 # -- #19.2: SIGKILL while Notion holds an append, then `studybot publish` at once ----
 
 
+@pytest.mark.slow
 def test_publish_right_after_a_killed_publish_finishes_the_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -86,6 +86,7 @@ def _submit_many(bot: Bot, count: int, members: int) -> None:
         bot.runtime.deps.cards.post(outcome.topic)
 
 
+@pytest.mark.slow
 def test_sixty_topics_one_complete_page_and_one_message(bot: Bot, notion: FakeNotion) -> None:
     _submit_many(bot, 60, 20)
     bot.clock.now = dt.datetime(2026, 12, 3, 10, 0, tzinfo=JST)  # type: ignore[attr-defined]

@@ -101,6 +101,7 @@ def through_the_meeting(clock: Clock, runtimes: list[Runtime]) -> None:
         tick_both(runtimes)
 
 
+@pytest.mark.slow
 def test_one_thread_reply_per_slot_across_two_replicas(tmp_path: Path, db_url: str) -> None:
     clock = Clock()
     with (
@@ -132,6 +133,7 @@ def test_a_reply_late_in_its_slot_is_still_sent_once(tmp_path: Path, db_url: str
         assert thread_replies(slack, ts) == ["⏱ 17:15 次は <@U01NAOTO> さん（22分）: [blog] two"]
 
 
+@pytest.mark.slow
 def test_nothing_when_the_meeting_is_skipped_or_the_timer_is_off(
     tmp_path: Path, db_url: str
 ) -> None:

@@ -195,6 +195,7 @@ def _drip_body(handler: Handler) -> None:
         handler.wfile.write(b"<")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("route", [_silent, _drip_headers, _drip_body])
 def test_a_stalling_server_costs_at_most_the_deadline(serve: Serve, route: Route) -> None:
     server = serve({"/stall": route})
@@ -222,6 +223,7 @@ def test_the_deadline_covers_a_hanging_resolver() -> None:
     assert result.error == "timeout"
 
 
+@pytest.mark.slow
 def test_the_deadline_covers_all_redirect_hops(serve: Serve) -> None:
     server = serve({})
 

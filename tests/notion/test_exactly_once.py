@@ -47,6 +47,7 @@ class LosesPageId(Repository):
         return super().update_publication(meeting, target, **changes)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", BOTH)
 @pytest.mark.parametrize("deliver", [False, True], ids=["before-send", "after-send"])
 def test_killed_between_appends_then_a_new_process_finishes(
@@ -74,6 +75,7 @@ def test_killed_between_appends_then_a_new_process_finishes(
     assert final is not None and final.state == "complete"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", BOTH)
 def test_failed_append_resumes_where_it_stopped(
     fake: FakeNotion, client: Any, repo: Repository, make_publisher: PublisherFactory

@@ -73,6 +73,7 @@ def _crash_after_posting(tmp_path: Path, slack: FakeSlack, monkeypatch: pytest.M
     return str(_cards(slack)[0]["ts"])
 
 
+@pytest.mark.slow
 def test_card_posted_before_a_crash_is_adopted_and_its_votes_count(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -94,6 +95,7 @@ def test_card_posted_before_a_crash_is_adopted_and_its_votes_count(
         assert bot.runtime.repo.vote_count(topic.id) == 1
 
 
+@pytest.mark.slow
 def test_publish_adopts_the_card_when_the_start_could_not_look(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -110,6 +112,7 @@ def test_publish_adopts_the_card_when_the_start_could_not_look(
         assert [c["ts"] for c in _cards(slack)] == [posted]
 
 
+@pytest.mark.slow
 def test_only_the_bots_own_card_is_adopted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     slack = FakeSlack(TOKEN, wall_ts=True)
     _crash_after_posting(tmp_path, slack, monkeypatch)
@@ -171,6 +174,7 @@ def _start(env: dict[str, str], tmp_path: Path, port: int) -> subprocess.Popen[s
     return start_bot_process(env, tmp_path, port)
 
 
+@pytest.mark.slow
 def test_sigkill_between_posting_and_recording_leaves_one_card_that_counts_votes(
     tmp_path: Path,
 ) -> None:

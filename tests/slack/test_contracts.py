@@ -134,6 +134,7 @@ def test_form_rich_text_is_stored_with_names_dates_and_structure(bot: Bot) -> No
     assert list(topic.notes) == NOTES
 
 
+@pytest.mark.slow
 def test_shortcut_prefills_the_form_and_stores_what_the_form_stores(tmp_path: Path) -> None:
     notes = load("rich_text_notes.json")
     with running_bot(tmp_path / "form", slack=_workspace(FakeSlack(TOKEN))) as form_bot:
@@ -211,6 +212,7 @@ def test_app_home_opened_publishes_only_the_home_tab(tmp_path: Path) -> None:
     assert [call.params["user_id"] for call in published] == ["U04SHUN"]
 
 
+@pytest.mark.slow
 def test_without_usergroups_scope_the_group_id_stands_in_and_slack_is_asked_once(
     tmp_path: Path,
 ) -> None:

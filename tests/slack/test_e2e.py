@@ -112,6 +112,7 @@ def test_forged_signature_and_stale_timestamp_are_refused(bot: Bot) -> None:
     assert len(posts) == 1
 
 
+@pytest.mark.slow
 def test_card_posted_after_429(bot: Bot) -> None:
     bot.slack.fail_next("chat.postMessage", 1, status=429, retry_after=1)
     bot.command(CONVNEXT)
@@ -407,6 +408,7 @@ def test_card_refused_by_slack_keeps_the_topic_and_says_so(bot: Bot) -> None:
     assert [t.title for t in topics] == ["ConvNeXt V2"]
 
 
+@pytest.mark.slow
 def test_health_only_server_refuses_events(tmp_path: Path) -> None:
     import httpx
 

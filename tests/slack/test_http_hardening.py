@@ -441,6 +441,7 @@ def closed_by_server(sock: socket.socket) -> bool:
         return True
 
 
+@pytest.mark.slow
 def test_healthz_answers_with_300_stalled_connections(bot: Bot) -> None:
     with stalled(bot.server.port, 300):
         response = httpx.get(f"{bot.url}/healthz", timeout=10)
@@ -468,6 +469,7 @@ def test_past_the_connection_cap_the_slowest_reader_is_cut(bot: Bot) -> None:
         server.stop()
 
 
+@pytest.mark.slow
 def test_a_request_trickled_byte_by_byte_is_cut_at_its_deadline(bot: Bot) -> None:
     server = HttpServer(
         bot.runtime.app, "127.0.0.1", 0, lambda: True, signing_secret=SECRET, deadline=0.5

@@ -183,6 +183,7 @@ def test_reconciliation_restores_missed_events(tmp_path: Path, slack: FakeSlack)
         assert bot.runtime.votes.reconcile(meeting, SlackReactions(bot.runtime.client)) == []
 
 
+@pytest.mark.slow
 def test_burst_of_fifty_votes_makes_one_card_update(tmp_path: Path, slack: FakeSlack) -> None:
     slack.rate_limit("chat.update", per_minute=50)
     # A refresh interval no test run can outlast: every vote of the burst lands inside it,
@@ -218,6 +219,7 @@ def test_out_of_order_add_and_remove_end_as_slack_says(tmp_path: Path, slack: Fa
         assert bot.runtime.repo.vote_count(topic.id) == 1
 
 
+@pytest.mark.slow
 def test_shutdown_applies_every_acknowledged_event(tmp_path: Path, slack: FakeSlack) -> None:
     with running_bot(tmp_path, slack=slack) as bot:
         (topic,) = _topics(bot, 1)
@@ -258,6 +260,7 @@ def test_a_vote_that_fails_to_apply_is_not_acknowledged_and_the_retry_counts_onc
         assert bot.runtime.repo.vote_count(topic.id) == 1
 
 
+@pytest.mark.slow
 def test_skin_tone_variants_are_separate_reactions_of_one_vote(
     tmp_path: Path, slack: FakeSlack
 ) -> None:

@@ -61,6 +61,7 @@ def test_reopen_is_idempotent_and_keeps_data(db_url: str) -> None:
         assert Repository(db).meeting_dates() == [MEETING]
 
 
+@pytest.mark.slow
 def test_downgrade_and_upgrade_again(db_url: str) -> None:
     with open_database(db_url) as db, db.engine.begin() as conn:
         config = Config()

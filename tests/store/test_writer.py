@@ -57,6 +57,7 @@ def test_a_writer_waits_in_line_for_the_one_in_progress(impatient: Database) -> 
     assert repo.mark_event_processed("Ev-1") is False  # the first one was committed
 
 
+@pytest.mark.slow
 def test_eight_threads_of_votes_never_meet_sqlites_lock(
     impatient: Database, new_topic: NewTopicFactory
 ) -> None:
