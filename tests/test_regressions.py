@@ -28,6 +28,7 @@ from tests.slack.harness import (
     CHANNEL,
     TOKEN,
     Bot,
+    Clock,
     agenda_messages,
     free_port,
     running_bot,
@@ -38,14 +39,6 @@ from tests.slack.harness import (
 
 JST = dt.timezone(dt.timedelta(hours=9))
 MEETING = dt.date(2026, 12, 3)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=JST)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @pytest.fixture

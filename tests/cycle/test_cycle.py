@@ -17,23 +17,10 @@ from bot.core.model import Presenter
 from bot.slack import ids
 from bot.wiring import build_runtime
 from tests.fakes import FakeSlack
-from tests.slack.harness import CHANNEL, TOKEN, Bot, running_bot, settings_for, wait_for
+from tests.slack.harness import CHANNEL, TOKEN, Bot, Clock, running_bot, settings_for, wait_for
 
 JST = dt.timezone(dt.timedelta(hours=9))
 MEETING = dt.date(2026, 12, 3)  # a Thursday
-
-
-class Clock:
-    """A settable clock for the whole app (services, repository, scheduler steps)."""
-
-    def __init__(self, start: dt.datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def set(self, text: str) -> None:
-        self.now = dt.datetime.fromisoformat(text)
 
 
 @dataclass

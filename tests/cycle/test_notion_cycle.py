@@ -16,19 +16,11 @@ from bot.slack.blocks import MAX_BLOCKS
 from bot.store import Repository
 from bot.wiring import RepoLedger
 from tests.fakes import FakeClock, FakeNotion
-from tests.slack.harness import Bot, agenda_messages, running_bot
+from tests.slack.harness import Bot, Clock, agenda_messages, running_bot
 
 JST = dt.timezone(dt.timedelta(hours=9))
 MEETING = dt.date(2026, 12, 3)
 NOTION_TOKEN = "secret_fake_notion_token"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=JST)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -16,18 +16,10 @@ from bot.core.model import Presenter
 from bot.core.submission import parse_submission
 from bot.wiring import Runtime, build_runtime
 from tests.fakes import FakeSlack
-from tests.slack.harness import CHANNEL, TOKEN, settings_for
+from tests.slack.harness import CHANNEL, TOKEN, Clock, settings_for
 
 JST = dt.timezone(dt.timedelta(hours=9))
 MEETING = dt.date(2026, 12, 3)  # a Thursday
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=JST)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

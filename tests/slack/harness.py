@@ -29,6 +29,20 @@ TOKEN = "xoxb-test-token"
 SECRET = "test-signing-secret-0123456789"
 CHANNEL = "C0STUDY001"
 T = TypeVar("T")
+JST = dt.timezone(dt.timedelta(hours=9))
+
+
+class Clock:
+    """A settable clock for the whole app (services, repository, scheduler steps)."""
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self.now = start or dt.datetime(2026, 12, 1, 9, 0, tzinfo=JST)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def set(self, text: str) -> None:
+        self.now = dt.datetime.fromisoformat(text)
 
 
 def wait_for(check: Callable[[], T], timeout: float = 5.0) -> T:

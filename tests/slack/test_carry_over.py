@@ -12,20 +12,12 @@ import pytest
 from bot.core.model import Presenter, Topic, TopicStatus
 from bot.services.topics import Target
 from bot.slack import ids
-from tests.slack.harness import Bot, running_bot, wait_for
+from tests.slack.harness import Bot, Clock, running_bot, wait_for
 
 JST = dt.timezone(dt.timedelta(hours=9))
 MEETING = dt.date(2026, 12, 3)
 NEXT = dt.date(2026, 12, 10)
 ORGANIZER = "U0ORGANIZE"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=JST)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @pytest.fixture
