@@ -503,7 +503,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     from bot.logs import redact, setup_logging
 
-    secrets = _secrets(settings)
+    secrets = settings.secret_values()
     # The demo and read-only commands talk to a person: their progress lines are enough.
     quiet = args.command in ("demo", "preview", "manifest", "export", "import", "doctor", "status")
     setup_logging(
@@ -534,19 +534,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in failure.lines(settings.language):
             print(redact(line, secrets), file=sys.stderr)
         return failure.code
-
-
-def _secrets(settings: Settings) -> list[str]:
-    return [
-        value.get_secret_value()
-        for value in (
-            settings.slack_bot_token,
-            settings.slack_app_token,
-            settings.slack_signing_secret,
-            settings.notion_token,
-        )
-        if value is not None
-    ]
 
 
 if __name__ == "__main__":

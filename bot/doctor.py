@@ -16,8 +16,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.web import SlackResponse
 
+from bot.core.clock import utc_now as _utcnow
 from bot.core.weeks import assign_meeting
 from bot.logs import redact
+from bot.notion import NOTION_VERSION
 from bot.settings import Settings
 from bot.slack.client import make_client
 from bot.slack.manifest import BOT_SCOPES
@@ -25,10 +27,8 @@ from bot.slack.manifest import BOT_SCOPES
 Language = Literal["ja", "en"]
 Out = Callable[[str], None]
 
-NOTION_VERSION = "2025-09-03"
 # A clock further than this from Slack's makes request signatures and schedules unreliable.
 MAX_CLOCK_SKEW = dt.timedelta(minutes=2)
-MIN_SECRET_LENGTH = 6
 _AUTH_ERRORS = frozenset(
     {
         "invalid_auth",
@@ -341,7 +341,7 @@ class _Doctor:
         self.settings = settings
         self.lang: Language = settings.language
         self.timeout = timeout
-        self.secrets = _secrets(settings)
+        self.secrets = settings.secret_values()
         self.server_date: dt.datetime | None = None
         self.local_at_response: dt.datetime | None = None
         self.slack_unreachable = False
@@ -670,30 +670,6 @@ class _Doctor:
     def _when(self, moment: dt.datetime) -> str:
         day = _WEEKDAYS_JA[moment.weekday()] if self.lang == "ja" else moment.strftime("%a")
         return f"{moment:%Y-%m-%d} ({day}) {moment:%H:%M}"
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _secrets(settings: Settings) -> list[str]:
-    from sqlalchemy import make_url
-
-    values = [
-        secret.get_secret_value()
-        for secret in (
-            settings.slack_bot_token,
-            settings.slack_app_token,
-            settings.slack_signing_secret,
-            settings.notion_token,
-        )
-        if secret is not None
-    ]
-    password = make_url(settings.database_url).password
-    if password:
-        values.append(str(password))
-    # A value this short is no real secret, and scrubbing it would mangle every line.
-    return [value for value in values if len(value) >= MIN_SECRET_LENGTH]
 
 
 def _header(headers: Mapping[str, Any], name: str) -> str | None:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -15,6 +16,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.core.i18n import Language, t
 from bot.core.weeks import WEEKDAYS, Cycle, parse_weekday
 from bot.lang import language_hint as language_hint  # moved out: --help skips pydantic
+
+MIN_SECRET_LENGTH = 6  # shorter values are no real secret
 
 CommaList = Annotated[tuple[str, ...], NoDecode]
 DateList = Annotated[tuple[dt.date, ...], NoDecode]
@@ -274,6 +277,24 @@ class Settings(BaseSettings):
             skip_dates=frozenset(self.skip_dates),
             **({"is_holiday": holiday} if holiday else {}),
         )
+
+    def secret_values(self) -> list[str]:
+        """Every secret this configuration holds, for scrubbing from logs and messages."""
+        values = [
+            secret.get_secret_value()
+            for secret in (
+                self.slack_bot_token,
+                self.slack_app_token,
+                self.slack_signing_secret,
+                self.notion_token,
+            )
+            if secret is not None
+        ]
+        password = urlsplit(self.database_url).password
+        if password:
+            values += dict.fromkeys((password, unquote(password)))
+        # A value this short is no real secret, and scrubbing it would mangle every line.
+        return [value for value in values if len(value) >= MIN_SECRET_LENGTH]
 
     def problems_for_run(self) -> list[str]:
         """What `studybot run` needs beyond what every command needs."""

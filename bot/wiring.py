@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.core.clock import utc_now
 from bot.core.tags import TagSet
 from bot.jobs import reminder_trigger
 from bot.links.fetcher import SafeFetcher
 from bot.links.metadata import CACHED_FAILURE, LinkMetadata, LinkResolver, still_cached
 from bot.metrics import Metrics
 from bot.services.cycle import CycleService, NotionTarget, SkipRegistry
-from bot.services.topics import SourceLookup, TopicService, utc_now
+from bot.services.topics import SourceLookup, TopicService
 from bot.services.votes import VoteService
 from bot.settings import Settings
 from bot.slack import reactions

@@ -8,8 +8,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 # Brackets members actually use: ASCII, full-width and lenticular (【論文】).
-OPENERS = "[［【"
-CLOSERS = "]］】"
 _LEADING_TAG = re.compile(r"^\s*([\[［【])\s*([^\]］】\n]{1,40}?)\s*([\]］】])")
 
 
@@ -73,12 +71,3 @@ def split_leading_tag(text: str) -> LeadingTag | None:
     if match is None:
         return None
     return LeadingTag(raw=match.group(2), rest=text[match.end() :])
-
-
-def count_bracket_tags(text: str) -> int:
-    """How many bracketed words stand at the start of ``text`` (for the one-tag rule)."""
-    count = 0
-    while (found := split_leading_tag(text)) is not None:
-        count += 1
-        text = found.rest
-    return count

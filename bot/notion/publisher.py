@@ -28,13 +28,13 @@ from notion_client.errors import HTTPResponseError, RequestTimeoutError
 
 from bot.core.agenda import Agenda
 from bot.core.i18n import Language
+from bot.notion import NOTION_VERSION
 from bot.notion.blocks import Block, agenda_blocks, page_properties
 from bot.notion.users import NotionRequests, notion_user_ids
 from bot.store import Repository
 
 log = logging.getLogger(__name__)
 
-NOTION_VERSION = "2025-09-03"
 MAX_CHILDREN = 100  # blocks in one children array
 MAX_LEVELS = 3  # a request's blocks, their children and grandchildren
 MAX_BLOCKS = 1000  # block objects in one request

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from bot.core.clock import utc_now
 from bot.core.i18n import Language, t
 from bot.core.model import NewTopic, Note, Presenter, Topic, TopicStatus
 from bot.core.papers import Paper, byline
@@ -56,10 +57,6 @@ class SourceLookup(Protocol):
     """Fetches a source's metadata safely; never raises for network problems."""
 
     def resolve(self, url: str) -> SourceMeta: ...
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from bot.store.records import (
     TopicSource,
     Unset,
 )
-from bot.store.repository import Repository, utc_now
+from bot.store.repository import Repository
 
 __all__ = [
     "UNSET",
@@ -33,5 +33,4 @@ __all__ = [
     "create_db_engine",
     "migration_state",
     "open_database",
-    "utc_now",
 ]

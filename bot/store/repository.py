@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.clock import utc_now
 from bot.core.model import Meeting, NewTopic, Note, Topic, TopicStatus
 from bot.store.convert import (
     check_emoji,
@@ -79,11 +80,6 @@ _OPEN = TopicRow.status != TopicStatus.WITHDRAWN.value
 _LEASE = "lease"
 _DIRTY = "dirty"
 _CHRONO = (TopicRow.meeting_date, TopicRow.submitted_at, TopicRow.id)
-
-
-def utc_now() -> dt.datetime:
-    """The default clock."""
-    return dt.datetime.now(dt.UTC)
 
 
 class Repository:
