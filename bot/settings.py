@@ -290,7 +290,10 @@ class Settings(BaseSettings):
             )
             if secret is not None
         ]
-        password = urlsplit(self.database_url).password
+        try:
+            password = urlsplit(self.database_url).password
+        except ValueError:  # a malformed host part: the database check names it
+            password = None
         if password:
             values += dict.fromkeys((password, unquote(password)))
         # A value this short is no real secret, and scrubbing it would mangle every line.

@@ -234,3 +234,20 @@ def test_gettext_style_language_values_are_understood() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings({"LANGUAGE": "fr_FR:fr"})
     assert caught.value.lines[0].startswith("LANGUAGE: ")
+
+
+def test_secret_values_hold_every_token_and_the_database_password() -> None:
+    s = load_settings(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-settings-test-token",
+            "SLACK_SIGNING_SECRET": "settings-test-signing",
+            "NOTION_TOKEN": "ntn_settingstesttoken",
+            "DATABASE_URL": "postgresql+psycopg://bot:p%40ss-word-9@127.0.0.1:5432/test",
+        }
+    )
+    values = s.secret_values()
+    assert "xoxb-settings-test-token" in values and "settings-test-signing" in values
+    assert "ntn_settingstesttoken" in values
+    assert "p@ss-word-9" in values and "p%40ss-word-9" in values  # decoded and as written
+    short = load_settings({"DATABASE_URL": "postgresql+psycopg://bot:pw@127.0.0.1/test"})
+    assert short.secret_values() == []  # too short to be a secret; scrubbing it would mangle lines
