@@ -268,7 +268,9 @@ class Settings(BaseSettings):
         )
 
     def cycle(self) -> Cycle:
-        holiday = _jp_holiday_checker() if self.skip_jp_holidays else None
+        from bot.jp_holidays import jp_holiday_checker
+
+        holiday = jp_holiday_checker() if self.skip_jp_holidays else None
         return Cycle(
             tz=self.zone,
             meeting_weekday=parse_weekday(self.meeting_weekday),
@@ -330,13 +332,6 @@ class Settings(BaseSettings):
     def bot_token_well_formed(self) -> bool:
         token = self.slack_bot_token
         return token is not None and token.get_secret_value().startswith("xoxb-")
-
-
-def _jp_holiday_checker() -> Any:
-    import holidays
-
-    calendar = holidays.country_holidays("JP")
-    return lambda date: date in calendar
 
 
 _CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
