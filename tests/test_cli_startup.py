@@ -23,20 +23,22 @@ HEAVY_FOR_HELP = ("pydantic", "pydantic_settings", "sqlalchemy", "alembic", "sla
                   "slack_bolt", "httpx", "holidays")  # fmt: skip
 HEAVY_FOR_PREVIEW = ("alembic", "slack_sdk", "slack_bolt", "httpx", "notion_client", "apscheduler")
 SLACK = ("slack_sdk", "slack_bolt", "httpx", "notion_client")
+# bot.settings reads the environment itself: pydantic-settings' sources cost ~0.1 s.
+SETTINGS = ("pydantic_settings",)
 # What each command must not load (issue #20): the package of every country's holidays
 # (bot.jp_holidays has Japan's written out), Alembic for a current database, Slack's SDK
 # for what never talks to Slack, and nothing past the settings for a refused run.
 NOT_LOADED = {
-    ("preview",): (*HEAVY_FOR_PREVIEW, "holidays", "bot.slack", "bot.notion"),
-    ("preview", "--format", "json"): (*HEAVY_FOR_PREVIEW, "holidays", "bot.slack"),
-    ("preview", "--date", "2027-09-23"): (*HEAVY_FOR_PREVIEW, "holidays"),  # a holiday
-    ("status",): ("alembic", *SLACK, "holidays", "bot.slack", "bot.notion"),
-    ("export",): ("alembic", *SLACK, "holidays", "apscheduler", "bot.services"),
-    ("manifest",): ("alembic", *SLACK, "holidays", "bot.store", "bot.services"),
-    ("publish",): ("alembic", *SLACK, "holidays", "bot.store", "bot.services", "bot.wiring"),
-    ("remind",): ("alembic", *SLACK, "holidays", "bot.store", "bot.services", "bot.wiring"),
-    ("votes", "reconcile"): ("alembic", *SLACK, "holidays", "bot.store", "bot.wiring"),
-    ("run",): ("alembic", *SLACK, "holidays", "bot.store", "bot.wiring", "bot.run"),
+    ("preview",): (*HEAVY_FOR_PREVIEW, *SETTINGS, "holidays", "bot.slack", "bot.notion"),
+    ("preview", "--format", "json"): (*HEAVY_FOR_PREVIEW, *SETTINGS, "holidays", "bot.slack"),
+    ("preview", "--date", "2027-09-23"): (*HEAVY_FOR_PREVIEW, *SETTINGS, "holidays"),  # holiday
+    ("status",): ("alembic", *SLACK, *SETTINGS, "holidays", "bot.slack", "bot.notion"),
+    ("export",): ("alembic", *SLACK, *SETTINGS, "holidays", "apscheduler", "bot.services"),
+    ("manifest",): ("alembic", *SLACK, *SETTINGS, "holidays", "bot.store", "bot.services"),
+    ("publish",): ("alembic", *SLACK, *SETTINGS, "holidays", "bot.store", "bot.wiring"),
+    ("remind",): ("alembic", *SLACK, *SETTINGS, "holidays", "bot.store", "bot.wiring"),
+    ("votes", "reconcile"): ("alembic", *SLACK, *SETTINGS, "holidays", "bot.store", "bot.wiring"),
+    ("run",): ("alembic", *SLACK, *SETTINGS, "holidays", "bot.store", "bot.wiring", "bot.run"),
 }
 
 PROBE = """
