@@ -267,6 +267,56 @@ def pytest_configure(config: pytest.Config) -> None:
     root = logging.getLogger()
     root.addHandler(_COLLECTOR)
     root.setLevel(logging.INFO)  # the production level of `studybot run`
+    _cheaper_library_set_up()
+
+
+# -- two library costs that only a test run pays, hundreds of times --------------------
+
+
+class _CallerFiles:
+    """``inspect`` for slack_bolt's App, whose only use is ``inspect.stack()[1].filename``
+    (the app's default name). The real ``inspect.stack()`` reads the source of every
+    frame: under pytest's deep stacks that was ~0.1 s per app built (~10 s a run). This
+    gives each frame's file name, which is all App reads."""
+
+    def __getattr__(self, name: str) -> Any:
+        import inspect
+
+        return getattr(inspect, name)
+
+    @staticmethod
+    def stack(context: int = 1) -> list[Any]:
+        import types
+
+        frames, frame = [], sys._getframe(1)
+        while frame is not None:
+            frames.append(types.SimpleNamespace(frame=frame, filename=frame.f_code.co_filename))
+            frame = frame.f_back
+        return frames
+
+
+def _cheaper_library_set_up() -> None:
+    """Same behaviour, less start-up: (1) slack_bolt's App names itself without reading
+    source files (see _CallerFiles); (2) httpx's transports share one default TLS context
+    per process instead of loading the CA bundle (~50 ms) for every client: no test makes
+    a TLS connection through a default transport (tests/links builds its own contexts)."""
+    import httpx._transports.default as transport
+    import slack_bolt.app.app as bolt_app
+
+    bolt_app.inspect = _CallerFiles()  # type: ignore[assignment]
+    create = transport.create_ssl_context
+
+    @functools.cache
+    def default_context() -> Any:
+        return create()
+
+    def create_ssl_context(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
+        plain = verify is True and cert is None
+        if plain and not (trust_env and {"SSL_CERT_FILE", "SSL_CERT_DIR"} & set(os.environ)):
+            return default_context()
+        return create(verify=verify, cert=cert, trust_env=trust_env)
+
+    transport.create_ssl_context = create_ssl_context  # type: ignore[assignment]
 
 
 @pytest.fixture(autouse=True)
