@@ -307,13 +307,13 @@ def _cheaper_library_set_up() -> None:
     create = transport.create_ssl_context
 
     @functools.cache
-    def default_context() -> Any:
-        return create()
+    def default_context(trust_env: bool, cafile: str | None, capath: str | None) -> Any:
+        return create(trust_env=trust_env)  # reads SSL_CERT_FILE / SSL_CERT_DIR itself
 
     def create_ssl_context(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
-        plain = verify is True and cert is None
-        if plain and not (trust_env and {"SSL_CERT_FILE", "SSL_CERT_DIR"} & set(os.environ)):
-            return default_context()
+        if verify is True and cert is None:  # the default: one context per CA setting
+            env = os.environ.get
+            return default_context(trust_env, env("SSL_CERT_FILE"), env("SSL_CERT_DIR"))
         return create(verify=verify, cert=cert, trust_env=trust_env)
 
     transport.create_ssl_context = create_ssl_context  # type: ignore[assignment]
