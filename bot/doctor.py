@@ -7,7 +7,7 @@ import email.utils
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -17,6 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.web import SlackResponse
 
 from bot.core.clock import utc_now as _utcnow
+from bot.core.i18n import Language, t
 from bot.core.weeks import assign_meeting
 from bot.logs import redact
 from bot.notion import NOTION_VERSION
@@ -24,7 +25,6 @@ from bot.settings import Settings
 from bot.slack.client import make_client
 from bot.slack.manifest import BOT_SCOPES
 
-Language = Literal["ja", "en"]
 Out = Callable[[str], None]
 
 # A clock further than this from Slack's makes request signatures and schedules unreliable.
@@ -40,259 +40,6 @@ _AUTH_ERRORS = frozenset(
     }
 )
 _WEEKDAYS_JA = "月火水木金土日"
-
-_TEXT: dict[str, dict[Language, str]] = {
-    # Check names.
-    "config": {"ja": "設定", "en": "configuration"},
-    "slack_auth": {"ja": "Slack トークン (auth.test)", "en": "Slack token (auth.test)"},
-    "slack_scopes": {"ja": "Slack の権限 (scopes)", "en": "Slack scopes"},
-    "slack_channel": {"ja": "STUDY_CHANNEL への参加", "en": "bot in STUDY_CHANNEL"},
-    "notion_db": {"ja": "Notion データベース", "en": "Notion database"},
-    "notion_title": {"ja": "Notion タイトルプロパティ", "en": "Notion title property"},
-    "notion_date": {"ja": "Notion 日付プロパティ", "en": "Notion date property"},
-    "notion_page": {"ja": "Notion 親ページ", "en": "Notion parent page"},
-    "notion": {"ja": "Notion", "en": "Notion"},
-    "database": {"ja": "データベース (マイグレーション)", "en": "database (migrations)"},
-    "clock": {"ja": "時計とタイムゾーン", "en": "clock and time zone"},
-    # Details and fixes.
-    "config_ok": {"ja": "studybot run に必要な値はそろっています", "en": "ready for studybot run"},
-    "config_fix": {
-        "ja": ".env に設定してください（.env.example と docs/setup.md を参照）",
-        "en": "set it in .env (see .env.example and docs/setup.md)",
-    },
-    "skip_no_token": {
-        "ja": "SLACK_BOT_TOKEN が未設定のため確認しません",
-        "en": "not checked: SLACK_BOT_TOKEN is not set",
-    },
-    "skip_no_auth": {
-        "ja": "トークンが使えないため確認しません",
-        "en": "not checked: the token does not work",
-    },
-    "skip_bad_token": {
-        "ja": "SLACK_BOT_TOKEN の形式が違うため確認しません（上の設定の行を直してください）",
-        "en": "not checked: SLACK_BOT_TOKEN is not a bot token (see the configuration line above)",
-    },
-    "skip_unreachable": {
-        "ja": "Slack に接続できないため確認しません",
-        "en": "not checked: Slack cannot be reached",
-    },
-    "fix_label": {"ja": "対処", "en": "fix"},
-    "skip_no_channel": {
-        "ja": "STUDY_CHANNEL が未設定のため確認しません",
-        "en": "not checked: STUDY_CHANNEL is not set",
-    },
-    "skip_no_notion": {
-        "ja": "NOTION_TOKEN が未設定: アジェンダは Slack にだけ投稿されます",
-        "en": "NOTION_TOKEN is not set: the agenda goes to Slack only",
-    },
-    "skip_no_notion_target": {
-        "ja": "NOTION_DATABASE_ID も NOTION_PARENT_PAGE_ID も未設定のため確認しません",
-        "en": "not checked: neither NOTION_DATABASE_ID nor NOTION_PARENT_PAGE_ID is set",
-    },
-    "skip_no_database": {
-        "ja": "データベースを開けないため確認しません",
-        "en": "not checked: the database could not be opened",
-    },
-    "auth_ok": {"ja": "ワークスペース {team} の @{user}", "en": "@{user} in workspace {team}"},
-    "auth_fix": {
-        "ja": "Slack アプリの OAuth & Permissions にある Bot User OAuth Token (xoxb-…) を"
-        " SLACK_BOT_TOKEN にコピーしてください",
-        "en": "copy the Bot User OAuth Token (xoxb-…) from the Slack app's OAuth & Permissions"
-        " page into SLACK_BOT_TOKEN",
-    },
-    "unreachable": {"ja": "{url} に接続できません", "en": "cannot reach {url}"},
-    "slack_unreachable_fix": {
-        "ja": "ネットワークと SLACK_API_URL を確認してください",
-        "en": "check the network and SLACK_API_URL",
-    },
-    "scopes_ok": {"ja": "必要な {count} 個すべてあり", "en": "all {count} required scopes"},
-    "scopes_unknown": {
-        "ja": "Slack が x-oauth-scopes を返さなかったため確認できません",
-        "en": "not checked: Slack did not send x-oauth-scopes",
-    },
-    "scopes_missing": {"ja": "不足: {scopes}", "en": "missing: {scopes}"},
-    "scopes_fix": {
-        "ja": "OAuth & Permissions > Bot Token Scopes に追加し（または deploy/slack-manifest.yaml"
-        " でアプリを更新し）、Reinstall to Workspace で再インストールしてください",
-        "en": "add them under OAuth & Permissions > Bot Token Scopes (or update the app from"
-        " deploy/slack-manifest.yaml), then reinstall the app to the workspace",
-    },
-    "channel_ok": {"ja": "#{name} に参加済み", "en": "member of #{name}"},
-    "channel_not_member": {
-        "ja": "bot が #{name} に参加していません",
-        "en": "the bot is not a member of #{name}",
-    },
-    "channel_invite_fix": {
-        "ja": "チャンネル #{name} で /invite @{bot} を実行してください",
-        "en": "run /invite @{bot} in #{name}",
-    },
-    "channel_archived": {"ja": "#{name} はアーカイブ済みです", "en": "#{name} is archived"},
-    "channel_archived_fix": {
-        "ja": "アーカイブを解除するか、別のチャンネルの ID を STUDY_CHANNEL に設定してください",
-        "en": "unarchive it, or set STUDY_CHANNEL to another channel's id",
-    },
-    "channel_not_found_fix": {
-        "ja": "STUDY_CHANNEL がチャンネル ID（チャンネル名 > チャンネル詳細の一番下、C0123…）か"
-        "確認し、プライベートチャンネルなら先に /invite @{bot} を実行してください",
-        "en": "check that STUDY_CHANNEL is the channel id (channel name > channel details,"
-        " at the bottom: C0123…); for a private channel run /invite @{bot} first",
-    },
-    "channel_scope_fix": {
-        "ja": "channels:read と groups:read を Bot Token Scopes に追加して"
-        "再インストールしてください",
-        "en": "add channels:read and groups:read to the Bot Token Scopes and reinstall the app",
-    },
-    "slack_error_fix": {
-        "ja": "https://api.slack.com/methods/{method} のエラー一覧を参照してください",
-        "en": "see the errors listed at https://api.slack.com/methods/{method}",
-    },
-    "notion_unreachable_fix": {
-        "ja": "ネットワークと NOTION_API_URL を確認してください",
-        "en": "check the network and NOTION_API_URL",
-    },
-    "notion_auth_fix": {
-        "ja": "インテグレーションの Internal Integration Secret（https://www.notion.so/profile/"
-        "integrations）を NOTION_TOKEN にコピーしてください",
-        "en": "copy the integration's Internal Integration Secret"
-        " (https://www.notion.so/profile/integrations) into NOTION_TOKEN",
-    },
-    "notion_share_db_fix": {
-        "ja": "Notion でデータベースを開き、右上の ••• > コネクト（Connections）で"
-        "インテグレーションを追加してください",
-        "en": "open the database in Notion, then ••• (top right) > Connections and add"
-        " the integration",
-    },
-    "notion_share_page_fix": {
-        "ja": "Notion で親ページを開き、右上の ••• > コネクト（Connections）で"
-        "インテグレーションを追加してください",
-        "en": "open the parent page in Notion, then ••• (top right) > Connections and add"
-        " the integration",
-    },
-    "notion_db_id_fix": {
-        "ja": "データベースの URL の ?v= より前の 32 文字を NOTION_DATABASE_ID にしてください",
-        "en": "set NOTION_DATABASE_ID to the 32 characters before ?v= in the database's URL",
-    },
-    "notion_page_id_fix": {
-        "ja": "ページ URL の末尾 32 文字を NOTION_PARENT_PAGE_ID にしてください",
-        "en": "set NOTION_PARENT_PAGE_ID to the last 32 characters of the page's URL",
-    },
-    "notion_capability_fix": {
-        "ja": "インテグレーションの機能（Capabilities）で"
-        "コンテンツの読み取り・更新・挿入を有効にしてください",
-        "en": "enable Read, Update and Insert content in the integration's Capabilities",
-    },
-    "notion_other_fix": {
-        "ja": "しばらくして再実行し、https://status.notion.so を確認してください",
-        "en": "try again later and check https://status.notion.so",
-    },
-    "notion_db_ok": {"ja": "「{title}」に接続できます", "en": "“{title}” is reachable"},
-    "notion_no_source": {
-        "ja": "データソースがありません（リンクドビューではありませんか）",
-        "en": "it has no data source (is it a linked view?)",
-    },
-    "notion_no_source_fix": {
-        "ja": "リンクドデータベースではなく元のデータベースの ID を使ってください",
-        "en": "use the id of the original database, not of a linked view",
-    },
-    "notion_title_ok": {"ja": "「{name}」(title)", "en": "“{name}” (title)"},
-    "notion_title_count": {
-        "ja": "title プロパティが {count} 個あります（1 個のはずです）",
-        "en": "{count} title properties (expected exactly one)",
-    },
-    "notion_title_fix": {
-        "ja": "データベースに名前（title）列が 1 つだけあることを確認してください",
-        "en": "make sure the database has exactly one Name (title) column",
-    },
-    "notion_date_ok": {"ja": "「{name}」(date)", "en": "“{name}” (date)"},
-    "notion_date_first": {
-        "ja": "「{name}」(date) を使用。別の日付を使うなら NOTION_DATE_PROPERTY を設定",
-        "en": "using “{name}” (date); set NOTION_DATE_PROPERTY to choose another",
-    },
-    "notion_date_missing": {
-        "ja": "日付 (date) プロパティがありません",
-        "en": "no property of type date",
-    },
-    "notion_date_missing_fix": {
-        "ja": "データベースに種類「日付」のプロパティ（例: 日付）を追加してください",
-        "en": "add a property of type Date (e.g. 日付 or Date) to the database",
-    },
-    "notion_date_absent": {
-        "ja": "NOTION_DATE_PROPERTY の「{name}」がありません（日付プロパティ: {dates}）",
-        "en": "NOTION_DATE_PROPERTY “{name}” does not exist (date properties: {dates})",
-    },
-    "notion_date_absent_fix": {
-        "ja": "「{name}」という日付プロパティを作るか、NOTION_DATE_PROPERTY を既存の"
-        "日付プロパティ名にしてください",
-        "en": "add a date property named “{name}”, or set NOTION_DATE_PROPERTY to the name"
-        " of an existing date property",
-    },
-    "notion_date_type": {
-        "ja": "「{name}」の種類が {kind} です（date ではありません）",
-        "en": "“{name}” is of type {kind}, not date",
-    },
-    "notion_date_type_fix": {
-        "ja": "Notion で「{name}」の種類を「日付」に変えるか、NOTION_DATE_PROPERTY を"
-        "日付プロパティの名前にしてください",
-        "en": "change the type of “{name}” to Date in Notion, or set NOTION_DATE_PROPERTY"
-        " to a date property",
-    },
-    "none": {"ja": "なし", "en": "none"},
-    "notion_page_ok": {"ja": "「{title}」に接続できます", "en": "“{title}” is reachable"},
-    "db_current": {"ja": "{url} は最新 ({rev})", "en": "{url} is up to date ({rev})"},
-    "db_new": {
-        "ja": "{url} はまだ空です。起動時に作成・マイグレーションされます ({rev})",
-        "en": "{url} is empty; it is created and migrated on start ({rev})",
-    },
-    "db_behind": {
-        "ja": "{url} は {current}。起動時に {rev} へマイグレーションされます（データは保持）",
-        "en": "{url} is at {current}; it is migrated to {rev} on start (data is kept)",
-    },
-    "db_ahead": {
-        "ja": "{url} のリビジョン {current} はこの studybot より新しいものです",
-        "en": "{url} is at revision {current}, newer than this studybot knows",
-    },
-    "db_ahead_fix": {
-        "ja": "studybot を新しい版に更新してください（古い版で使い続けないこと）",
-        "en": "upgrade studybot to the newer version (do not run an older one against it)",
-    },
-    "db_error": {"ja": "{url} を開けません: {error}", "en": "cannot open {url}: {error}"},
-    "db_error_fix": {
-        "ja": "DATABASE_URL とデータベースサーバーが起動しているかを確認してください",
-        "en": "check DATABASE_URL and that the database server is running",
-    },
-    "clock_ok": {
-        "ja": "現在 {now}。次の会 {meeting}、アジェンダ公開 {publish}{late}",
-        "en": "now {now}; next meeting {meeting}, agenda published {publish}{late}",
-    },
-    "clock_late": {"ja": "（公開済み）", "en": " (already published)"},
-    "clock_skew": {
-        "ja": "このマシンの時計が Slack と {seconds} 秒ずれています",
-        "en": "this machine's clock is {seconds} s off Slack's",
-    },
-    "clock_skew_fix": {
-        "ja": "NTP などで時刻同期を有効にしてください（署名検証と予定がずれます）",
-        "en": "enable time synchronisation (NTP): request signatures and schedules depend on it",
-    },
-    "clock_error_fix": {
-        "ja": "MEETING_WEEKDAY と SKIP_DATES を確認してください",
-        "en": "check MEETING_WEEKDAY and SKIP_DATES",
-    },
-    "all_ok": {"ja": "すべて OK です。", "en": "All checks passed."},
-    "failed": {
-        "ja": "{count} 件の問題があります。対処: の手順で直してから再実行してください。",
-        "en": "{count} problem(s) found. Apply each fix: and run studybot doctor again.",
-    },
-}
-
-
-def _t(lang: Language, key: str, **values: object) -> str:
-    return _TEXT[key][lang].format(**values)
-
-
-def doctor_text(lang: Language, key: str, **values: object) -> str:
-    """One of doctor's texts, so every command names a problem's fix in the same words."""
-    return _t(lang, key, **values)
-
 
 AUTH_ERRORS = _AUTH_ERRORS
 
@@ -314,7 +61,7 @@ class Check:
         if self.detail:
             text += f": {self.detail}"
         if not self.ok and self.fix:
-            text += f" — {_t(self.lang, 'fix_label')}: {self.fix}"
+            text += f" — {t(self.lang, 'fix_label')}: {self.fix}"
         return text
 
 
@@ -332,7 +79,7 @@ def run_doctor(
         out(redact(check.line(), doctor.secrets))
         failures += not check.ok
     lang = settings.language
-    out(_t(lang, "all_ok") if failures == 0 else _t(lang, "failed", count=failures))
+    out(t(lang, "all_ok") if failures == 0 else t(lang, "failed", count=failures))
     return 0 if failures == 0 else 1
 
 
@@ -349,10 +96,10 @@ class _Doctor:
     def _check(
         self, key: str, ok: bool, detail: str = "", fix: str = "", *, skipped: bool = False
     ) -> Check:
-        return Check(_t(self.lang, key), ok, detail, fix, skipped, self.lang)
+        return Check(t(self.lang, key), ok, detail, fix, skipped, self.lang)
 
     def _skip(self, key: str, reason: str) -> Check:
-        return self._check(key, True, _t(self.lang, reason), skipped=True)
+        return self._check(key, True, t(self.lang, reason), skipped=True)
 
     def checks(self, now: dt.datetime) -> Iterator[Check]:
         yield from self._config()
@@ -365,9 +112,9 @@ class _Doctor:
     def _config(self) -> Iterator[Check]:
         problems = self.settings.problems_for_run()
         if not problems:
-            yield self._check("config", True, _t(self.lang, "config_ok"))
+            yield self._check("config", True, t(self.lang, "config_ok"))
         for problem in problems:
-            yield self._check("config", False, problem, _t(self.lang, "config_fix"))
+            yield self._check("config", False, problem, t(self.lang, "config_fix"))
 
     # ------------------------------------------------------------------ Slack
     def _slack(self) -> Iterator[Check]:
@@ -406,34 +153,34 @@ class _Doctor:
         except SlackApiError as error:
             code = str(error.response.get("error") or "error")
             fix = (
-                _t(self.lang, "auth_fix")
+                t(self.lang, "auth_fix")
                 if code in _AUTH_ERRORS
-                else _t(self.lang, "slack_error_fix", method="auth.test")
+                else t(self.lang, "slack_error_fix", method="auth.test")
             )
             return None, self._check("slack_auth", False, code, fix)
         except (SlackClientError, OSError):
             self.slack_unreachable = True
-            detail = _t(self.lang, "unreachable", url=self.settings.slack_api_url)
+            detail = t(self.lang, "unreachable", url=self.settings.slack_api_url)
             return None, self._check(
-                "slack_auth", False, detail, _t(self.lang, "slack_unreachable_fix")
+                "slack_auth", False, detail, t(self.lang, "slack_unreachable_fix")
             )
         self.local_at_response = _utcnow()
         self.server_date = _http_date(_header(response.headers, "date"))
-        detail = _t(self.lang, "auth_ok", team=response.get("team"), user=response.get("user"))
+        detail = t(self.lang, "auth_ok", team=response.get("team"), user=response.get("user"))
         return response, self._check("slack_auth", True, detail)
 
     def _scopes(self, auth: SlackResponse) -> Check:
         header = _header(auth.headers, "x-oauth-scopes")
         if header is None:
-            return self._check("slack_scopes", True, _t(self.lang, "scopes_unknown"), skipped=True)
+            return self._check("slack_scopes", True, t(self.lang, "scopes_unknown"), skipped=True)
         granted = {scope.strip() for scope in header.split(",") if scope.strip()}
         missing = [scope for scope in BOT_SCOPES if scope not in granted]
         if not missing:
             return self._check(
-                "slack_scopes", True, _t(self.lang, "scopes_ok", count=len(BOT_SCOPES))
+                "slack_scopes", True, t(self.lang, "scopes_ok", count=len(BOT_SCOPES))
             )
-        detail = _t(self.lang, "scopes_missing", scopes=", ".join(missing))
-        return self._check("slack_scopes", False, detail, _t(self.lang, "scopes_fix"))
+        detail = t(self.lang, "scopes_missing", scopes=", ".join(missing))
+        return self._check("slack_scopes", False, detail, t(self.lang, "scopes_fix"))
 
     def _channel(self, client: WebClient, channel_id: str, bot: str) -> Check:
         try:
@@ -441,18 +188,18 @@ class _Doctor:
         except SlackApiError as error:
             code = str(error.response.get("error") or "error")
             if code == "not_in_channel":
-                fix = _t(self.lang, "channel_invite_fix", name=channel_id, bot=bot)
+                fix = t(self.lang, "channel_invite_fix", name=channel_id, bot=bot)
             elif code == "channel_not_found":
-                fix = _t(self.lang, "channel_not_found_fix", bot=bot)
+                fix = t(self.lang, "channel_not_found_fix", bot=bot)
             elif code == "missing_scope":
-                fix = _t(self.lang, "channel_scope_fix")
+                fix = t(self.lang, "channel_scope_fix")
             else:
-                fix = _t(self.lang, "slack_error_fix", method="conversations.info")
+                fix = t(self.lang, "slack_error_fix", method="conversations.info")
             return self._check("slack_channel", False, f"{channel_id}: {code}", fix)
         except (SlackClientError, OSError):
-            detail = _t(self.lang, "unreachable", url=self.settings.slack_api_url)
+            detail = t(self.lang, "unreachable", url=self.settings.slack_api_url)
             return self._check(
-                "slack_channel", False, detail, _t(self.lang, "slack_unreachable_fix")
+                "slack_channel", False, detail, t(self.lang, "slack_unreachable_fix")
             )
         channel = response.get("channel") or {}
         name = str(channel.get("name") or channel_id)
@@ -460,17 +207,17 @@ class _Doctor:
             return self._check(
                 "slack_channel",
                 False,
-                _t(self.lang, "channel_archived", name=name),
-                _t(self.lang, "channel_archived_fix"),
+                t(self.lang, "channel_archived", name=name),
+                t(self.lang, "channel_archived_fix"),
             )
         if not channel.get("is_member"):
             return self._check(
                 "slack_channel",
                 False,
-                _t(self.lang, "channel_not_member", name=name),
-                _t(self.lang, "channel_invite_fix", name=name, bot=bot),
+                t(self.lang, "channel_not_member", name=name),
+                t(self.lang, "channel_invite_fix", name=name, bot=bot),
             )
-        return self._check("slack_channel", True, _t(self.lang, "channel_ok", name=name))
+        return self._check("slack_channel", True, t(self.lang, "channel_ok", name=name))
 
     # ------------------------------------------------------------------ Notion
     def _notion(self) -> Iterator[Check]:
@@ -511,20 +258,20 @@ class _Doctor:
         # Notion explains in English only: a Japanese report keeps its code, and the fix.
         detail = f"{code}: {message}" if message and self.lang == "en" else code
         if code == "unauthorized":
-            fix = _t(self.lang, "notion_auth_fix")
+            fix = t(self.lang, "notion_auth_fix")
         elif code == "object_not_found":
-            fix = _t(self.lang, f"notion_share_{kind}_fix")
+            fix = t(self.lang, f"notion_share_{kind}_fix")
         elif code == "validation_error":
-            fix = _t(self.lang, f"notion_{kind}_id_fix")
+            fix = t(self.lang, f"notion_{kind}_id_fix")
         elif code == "restricted_resource":
-            fix = _t(self.lang, "notion_capability_fix")
+            fix = t(self.lang, "notion_capability_fix")
         else:
-            fix = _t(self.lang, "notion_other_fix")
+            fix = t(self.lang, "notion_other_fix")
         return self._check(key, False, detail, fix)
 
     def _unreachable(self, key: str) -> Check:
-        detail = _t(self.lang, "unreachable", url=self.settings.notion_api_url)
-        return self._check(key, False, detail, _t(self.lang, "notion_unreachable_fix"))
+        detail = t(self.lang, "unreachable", url=self.settings.notion_api_url)
+        return self._check(key, False, detail, t(self.lang, "notion_unreachable_fix"))
 
     def _notion_database(self, http: httpx.Client, database_id: str) -> Iterator[Check]:
         try:
@@ -540,11 +287,11 @@ class _Doctor:
             yield self._check(
                 "notion_db",
                 False,
-                _t(self.lang, "notion_no_source"),
-                _t(self.lang, "notion_no_source_fix"),
+                t(self.lang, "notion_no_source"),
+                t(self.lang, "notion_no_source_fix"),
             )
             return
-        yield self._check("notion_db", True, _t(self.lang, "notion_db_ok", title=_plain(body)))
+        yield self._check("notion_db", True, t(self.lang, "notion_db_ok", title=_plain(body)))
         try:
             status, source = self._notion_get(
                 http, f"/v1/data_sources/{quote(str(sources[0].get('id')), safe='-')}"
@@ -568,40 +315,40 @@ class _Doctor:
         titles = [name for name, kind in kinds.items() if kind == "title"]
         if len(titles) == 1:
             return self._check(
-                "notion_title", True, _t(self.lang, "notion_title_ok", name=titles[0])
+                "notion_title", True, t(self.lang, "notion_title_ok", name=titles[0])
             )
-        detail = _t(self.lang, "notion_title_count", count=len(titles))
-        return self._check("notion_title", False, detail, _t(self.lang, "notion_title_fix"))
+        detail = t(self.lang, "notion_title_count", count=len(titles))
+        return self._check("notion_title", False, detail, t(self.lang, "notion_title_fix"))
 
     def _date_property(self, kinds: Mapping[str, str]) -> Check:
         dates = [name for name, kind in kinds.items() if kind == "date"]
         wanted = self.settings.notion_date_property
         if wanted:
             if wanted not in kinds:
-                shown = ", ".join(dates) or _t(self.lang, "none")
+                shown = ", ".join(dates) or t(self.lang, "none")
                 return self._check(
                     "notion_date",
                     False,
-                    _t(self.lang, "notion_date_absent", name=wanted, dates=shown),
-                    _t(self.lang, "notion_date_absent_fix", name=wanted),
+                    t(self.lang, "notion_date_absent", name=wanted, dates=shown),
+                    t(self.lang, "notion_date_absent_fix", name=wanted),
                 )
             if kinds[wanted] != "date":
                 return self._check(
                     "notion_date",
                     False,
-                    _t(self.lang, "notion_date_type", name=wanted, kind=kinds[wanted]),
-                    _t(self.lang, "notion_date_type_fix", name=wanted),
+                    t(self.lang, "notion_date_type", name=wanted, kind=kinds[wanted]),
+                    t(self.lang, "notion_date_type_fix", name=wanted),
                 )
-            return self._check("notion_date", True, _t(self.lang, "notion_date_ok", name=wanted))
+            return self._check("notion_date", True, t(self.lang, "notion_date_ok", name=wanted))
         if not dates:
             return self._check(
                 "notion_date",
                 False,
-                _t(self.lang, "notion_date_missing"),
-                _t(self.lang, "notion_date_missing_fix"),
+                t(self.lang, "notion_date_missing"),
+                t(self.lang, "notion_date_missing_fix"),
             )
         key = "notion_date_ok" if len(dates) == 1 else "notion_date_first"
-        return self._check("notion_date", True, _t(self.lang, key, name=dates[0]))
+        return self._check("notion_date", True, t(self.lang, key, name=dates[0]))
 
     def _notion_page(self, http: httpx.Client, page_id: str) -> Check:
         try:
@@ -614,7 +361,7 @@ class _Doctor:
         for prop in (body.get("properties") or {}).values():
             if isinstance(prop, dict) and prop.get("type") == "title":
                 title = "".join(str(item.get("plain_text", "")) for item in prop.get("title") or [])
-        return self._check("notion_page", True, _t(self.lang, "notion_page_ok", title=title))
+        return self._check("notion_page", True, t(self.lang, "notion_page_ok", title=title))
 
     # ------------------------------------------------------------------ database
     def _database(self) -> Check:
@@ -628,19 +375,19 @@ class _Doctor:
         except Exception as error:  # any driver error: the line names it, the fix says what to do
             first = str(getattr(error, "orig", None) or error).strip().splitlines()
             reason = f"{type(error).__name__}: {first[0][:200] if first else ''}"
-            detail = _t(self.lang, "db_error", url=url, error=reason)
-            return self._check("database", False, detail, _t(self.lang, "db_error_fix"))
+            detail = t(self.lang, "db_error", url=url, error=reason)
+            return self._check("database", False, detail, t(self.lang, "db_error_fix"))
         if current == head:
-            return self._check("database", True, _t(self.lang, "db_current", url=url, rev=head))
+            return self._check("database", True, t(self.lang, "db_current", url=url, rev=head))
         if current is None:
-            return self._check("database", True, _t(self.lang, "db_new", url=url, rev=head))
+            return self._check("database", True, t(self.lang, "db_new", url=url, rev=head))
         from alembic.script import ScriptDirectory
 
         known = {rev.revision for rev in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
         if current not in known:
-            detail = _t(self.lang, "db_ahead", url=url, current=current)
-            return self._check("database", False, detail, _t(self.lang, "db_ahead_fix"))
-        detail = _t(self.lang, "db_behind", url=url, current=current, rev=head)
+            detail = t(self.lang, "db_ahead", url=url, current=current)
+            return self._check("database", False, detail, t(self.lang, "db_ahead_fix"))
+        detail = t(self.lang, "db_behind", url=url, current=current, rev=head)
         return self._check("database", True, detail)
 
     # ------------------------------------------------------------------ clock
@@ -648,22 +395,22 @@ class _Doctor:
         if self.server_date is not None and self.local_at_response is not None:
             skew = abs(self.local_at_response - self.server_date)
             if skew > MAX_CLOCK_SKEW:
-                detail = _t(self.lang, "clock_skew", seconds=int(skew.total_seconds()))
-                return self._check("clock", False, detail, _t(self.lang, "clock_skew_fix"))
+                detail = t(self.lang, "clock_skew", seconds=int(skew.total_seconds()))
+                return self._check("clock", False, detail, t(self.lang, "clock_skew_fix"))
         try:
             cycle = self.settings.cycle()
             assignment = assign_meeting(now, cycle)
         except ValueError as error:
-            return self._check("clock", False, str(error), _t(self.lang, "clock_error_fix"))
+            return self._check("clock", False, str(error), t(self.lang, "clock_error_fix"))
         meeting = cycle.meeting_start(assignment.meeting)
         publish = cycle.publish_at(assignment.meeting)
-        detail = _t(
+        detail = t(
             self.lang,
             "clock_ok",
             now=self._when(now.astimezone(cycle.tz)) + f" {self.settings.timezone}",
             meeting=self._when(meeting),
             publish=self._when(publish),
-            late=_t(self.lang, "clock_late") if assignment.late else "",
+            late=t(self.lang, "clock_late") if assignment.late else "",
         )
         return self._check("clock", True, detail)
 

@@ -11,9 +11,11 @@ from types import ModuleType
 
 from bot.core.i18n import (
     agenda,
+    archive,
     cards,
     commands,
     config,
+    doctor,
     home,
     reminders,
     status,
@@ -34,6 +36,8 @@ _AREAS: tuple[ModuleType, ...] = (
     commands,
     config,
     status,
+    archive,
+    doctor,
 )
 
 
