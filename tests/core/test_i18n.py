@@ -68,8 +68,8 @@ _BUILT_KEYS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("bot/archive/search.py", "search_", "", ("bad_tag", "bad_year")),
     # doctor's Notion fixes: f"notion_share_{kind}_fix" and f"notion_{kind}_id_fix", with
     # kind "db" for NOTION_DATABASE_ID and "page" for NOTION_PARENT_PAGE_ID.
-    ("bot/doctor.py", "notion_share_", "_fix", ("db", "page")),
-    ("bot/doctor.py", "notion_", "_id_fix", ("db", "page")),
+    ("bot/doctor/notion.py", "notion_share_", "_fix", ("db", "page")),
+    ("bot/doctor/notion.py", "notion_", "_id_fix", ("db", "page")),
 )
 
 
