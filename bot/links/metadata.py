@@ -54,6 +54,11 @@ class LinkMetadata:
 
     ``note`` is a stable code explaining a failure (``timeout``, ``private_address``,
     ``no_title``, ...); callers fall back to the URL as label.
+
+    The database keeps the same facts as ``bot.store.records.LinkMeta``, with ``fetched_at``
+    instead of ``note`` (a failure's code is not stored: it comes back as ``cached_failure``);
+    ``bot.wiring.StoreLinkCache`` converts between the two. They stay two: the store imports
+    nothing from ``bot.links``.
     """
 
     url: str
