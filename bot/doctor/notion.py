@@ -137,16 +137,16 @@ def _date_property(ctx: Doctor, kinds: Mapping[str, str]) -> Check:
             return ctx.check(
                 "notion_date",
                 False,
-                t(ctx.lang, "notion_date_type", name=wanted, kind=kinds[wanted]),
-                t(ctx.lang, "notion_date_type_fix", name=wanted),
+                t(ctx.lang, "doctor_notion_date_type", name=wanted, kind=kinds[wanted]),
+                t(ctx.lang, "doctor_notion_date_type_fix", name=wanted),
             )
         return ctx.check("notion_date", True, t(ctx.lang, "notion_date_ok", name=wanted))
     if not dates:
         return ctx.check(
             "notion_date",
             False,
-            t(ctx.lang, "notion_date_missing"),
-            t(ctx.lang, "notion_date_missing_fix"),
+            t(ctx.lang, "doctor_notion_date_missing"),
+            t(ctx.lang, "doctor_notion_date_missing_fix"),
         )
     key = "notion_date_ok" if len(dates) == 1 else "notion_date_first"
     return ctx.check("notion_date", True, t(ctx.lang, key, name=dates[0]))

@@ -112,3 +112,21 @@ def test_every_built_key_exists_and_is_still_built_there() -> None:
         assert (start, end) in _fstring_parts(ROOT / file), (file, start, end)
         for value in values:
             assert f"{start}{value}{end}" in keys(), (file, value)
+
+
+def test_every_key_looked_up_by_name_exists() -> None:
+    """A literal key in ``t(lang, "key", ...)`` anywhere in bot/ names a message."""
+    missing = []
+    for path in (ROOT / "bot").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "t"
+                and len(node.args) >= 2
+                and isinstance(node.args[1], ast.Constant)
+                and isinstance(node.args[1].value, str)
+                and node.args[1].value not in keys()
+            ):
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.args[1].value}")
+    assert missing == []

@@ -167,11 +167,13 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "ja": "「{name}」(date) を使用。別の日付を使うなら NOTION_DATE_PROPERTY を設定",
         "en": "using “{name}” (date); set NOTION_DATE_PROPERTY to choose another",
     },
-    "notion_date_missing": {
+    # doctor_ before these two (and their fixes): the Notion publisher's messages, joining the
+    # catalogue as notion_*, name the same two problems as notion_date_missing/_type.
+    "doctor_notion_date_missing": {
         "ja": "日付 (date) プロパティがありません",
         "en": "no property of type date",
     },
-    "notion_date_missing_fix": {
+    "doctor_notion_date_missing_fix": {
         "ja": "データベースに種類「日付」のプロパティ（例: 日付）を追加してください",
         "en": "add a property of type Date (e.g. 日付 or Date) to the database",
     },
@@ -185,11 +187,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "add a date property named “{name}”, or set NOTION_DATE_PROPERTY to the name"
         " of an existing date property",
     },
-    "notion_date_type": {
+    "doctor_notion_date_type": {
         "ja": "「{name}」の種類が {kind} です（date ではありません）",
         "en": "“{name}” is of type {kind}, not date",
     },
-    "notion_date_type_fix": {
+    "doctor_notion_date_type_fix": {
         "ja": "Notion で「{name}」の種類を「日付」に変えるか、NOTION_DATE_PROPERTY を"
         "日付プロパティの名前にしてください",
         "en": "change the type of “{name}” to Date in Notion, or set NOTION_DATE_PROPERTY"
