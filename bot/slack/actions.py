@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.archive.search import ACTION_SEARCH_NEXT, parse_next_page_value
+from bot.archive.search import parse_next_page_value
 from bot.core.i18n import t
 from bot.slack import ids
 from bot.slack.blocks import escape
@@ -27,7 +27,7 @@ def register(app: App, *, deps: SlackDeps) -> None:
     app.action(ids.ACTION_EDIT)(_edit(deps))
     app.action(ids.ACTION_OPEN_NOTION)(lambda ack: ack())
     app.action(ids.ACTION_CARRY_OVER)(_carry_over_form(deps))
-    app.action(ACTION_SEARCH_NEXT)(_search_next(deps))
+    app.action(ids.ACTION_SEARCH_NEXT)(_search_next(deps))
     app.view(ids.CARRY_OVER_CALLBACK)(_carry_over(deps))
 
 

@@ -11,7 +11,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.archive.query import parse_query
-from bot.archive.search import PAGE_SIZE, page_offset, search_blocks, search_problem
+from bot.archive.search import PAGE_SIZE, page_offset
 from bot.core.i18n import t
 from bot.core.model import Presenter
 from bot.core.submission import slack_unescape
@@ -21,6 +21,7 @@ from bot.slack.blocks import agenda_blocks, escape, section
 from bot.slack.deps import SlackDeps
 from bot.slack.names import SlackNames
 from bot.slack.richtext import Names, relabel_mentions
+from bot.slack.search import search_blocks, search_problem
 from bot.slack.views import confirmation, help_blocks, list_blocks, rejection, topic_modal
 
 log = logging.getLogger(__name__)
