@@ -125,6 +125,11 @@ def _agenda_items(agenda: Agenda, lang: Language) -> list[tuple[Block, int]]:
     return items
 
 
+def plain(text: str) -> Block:
+    """A plain_text object, cut to the 150 characters Slack allows in labels and titles."""
+    return {"type": "plain_text", "text": text[:150]}
+
+
 def section(mrkdwn: str) -> Block:
     """A mrkdwn section, clipped to Slack's 3,000 characters without breaking markup."""
     text = clip_mrkdwn(mrkdwn, SECTION_TEXT_MAX)
