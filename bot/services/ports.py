@@ -13,7 +13,8 @@ from bot.core.model import NewTopic, Note, Topic, TopicStatus
 
 
 class TopicStore(Protocol):
-    """What ``TopicService`` reads and writes (``bot.store.Repository``)."""
+    """What ``TopicService`` reads and writes (``bot.store.Repository``). The signatures
+    repeat the repository's on purpose: that is how a Protocol names what it needs."""
 
     def add_topic(self, new: NewTopic) -> Topic: ...
     def get_topic(self, topic_id: int) -> Topic: ...

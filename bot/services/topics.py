@@ -180,7 +180,12 @@ class TopicService:
         meeting: dt.date | None,
         problems: Sequence[Problem],
     ) -> Outcome:
-        outcome = self._add(presenter, draft, text, target, meeting, problems)
+        """Complete the draft whose ``problems`` are known and store it (no card)."""
+        checked = self.sources.complete(draft, text, problems)
+        if isinstance(checked, Checked):
+            outcome = self._add(presenter, checked, text, target, meeting)
+        else:
+            outcome = checked
         if self.on_outcome is not None:
             self.on_outcome(outcome)
         return outcome
@@ -188,17 +193,13 @@ class TopicService:
     def _add(
         self,
         presenter: Presenter,
-        draft: Draft,
+        checked: Checked,
         text: str,
         target: Target,
-        meeting: dt.date | None,
-        problems: Sequence[Problem],
+        chosen: dt.date | None,
     ) -> Outcome:
-        checked = self.sources.complete(draft, text, problems)
-        if isinstance(checked, Outcome):
-            return checked
         now = self.clock()
-        meeting, late = self._place(now, target, meeting)
+        meeting, late = self._place(now, target, chosen)
         new = NewTopic(
             meeting=meeting,
             tag=checked.tag,

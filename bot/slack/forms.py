@@ -21,6 +21,20 @@ def _option(text: str, value: str) -> Block:
     return {"text": {"type": "plain_text", "text": text[:75]}, "value": value}
 
 
+def _input(
+    block_id: str, label: str, element: Block, *, hint: str | None = None, optional: bool = False
+) -> Block:
+    """A form field with its label, and the hint under it when there is one."""
+    block: Block = {"type": "input", "block_id": block_id}
+    if optional:
+        block["optional"] = True
+    block["label"] = plain(label)
+    if hint is not None:
+        block["hint"] = plain(hint)
+    block["element"] = element
+    return block
+
+
 def notes_rich_text(notes: tuple[Note, ...]) -> Block:
     """Notes as a rich_text value (for prefilling the modal), links keeping their labels."""
     elements: list[Block] = []
@@ -84,54 +98,36 @@ def topic_modal(
     if notes:
         notes_element["initial_value"] = notes_rich_text(notes)
     blocks: list[Block] = [
-        {
-            "type": "input",
-            "block_id": ids.BLOCK_TAG,
-            "label": plain(t(lang, "modal_tag")),
-            "element": tag_element,
-        },
-        {
-            "type": "input",
-            "block_id": ids.BLOCK_URL,
-            "label": plain(t(lang, "modal_url")),
-            "element": url_element,
-        },
-        {
-            "type": "input",
-            "block_id": ids.BLOCK_TITLE,
-            "optional": True,
-            "label": plain(t(lang, "modal_title")),
-            "hint": plain(t(lang, "modal_title_hint")),
-            "element": title_element,
-        },
-        {
-            "type": "input",
-            "block_id": ids.BLOCK_NOTES,
-            "optional": True,
-            "label": plain(t(lang, "modal_notes")),
-            "hint": plain(t(lang, "modal_notes_hint")),
-            "element": notes_element,
-        },
+        _input(ids.BLOCK_TAG, t(lang, "modal_tag"), tag_element),
+        _input(ids.BLOCK_URL, t(lang, "modal_url"), url_element),
+        _input(
+            ids.BLOCK_TITLE,
+            t(lang, "modal_title"),
+            title_element,
+            hint=t(lang, "modal_title_hint"),
+            optional=True,
+        ),
+        _input(
+            ids.BLOCK_NOTES,
+            t(lang, "modal_notes"),
+            notes_element,
+            hint=t(lang, "modal_notes_hint"),
+            optional=True,
+        ),
     ]
     blocks.append(_minutes_input(lang, minutes))
     if topic_id is None and this_week and next_week:
         this_option = _option(t(lang, "modal_this_week", date=this_week.isoformat()), "this")
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": ids.BLOCK_TARGET,
-                "label": plain(t(lang, "modal_target")),
-                "element": {
-                    "type": "static_select",
-                    "action_id": ids.INPUT_TARGET,
-                    "initial_option": this_option,
-                    "options": [
-                        this_option,
-                        _option(t(lang, "modal_next_week", date=next_week.isoformat()), "next"),
-                    ],
-                },
-            }
-        )
+        target_element: Block = {
+            "type": "static_select",
+            "action_id": ids.INPUT_TARGET,
+            "initial_option": this_option,
+            "options": [
+                this_option,
+                _option(t(lang, "modal_next_week", date=next_week.isoformat()), "next"),
+            ],
+        }
+        blocks.append(_input(ids.BLOCK_TARGET, t(lang, "modal_target"), target_element))
     metadata = json.dumps(
         {
             "topic_id": topic_id,
@@ -162,14 +158,8 @@ def _minutes_input(lang: Language, minutes: int | None) -> Block:
     }
     if minutes in SLOT_CHOICES:
         element["initial_option"] = options[SLOT_CHOICES.index(minutes)]
-    return {
-        "type": "input",
-        "block_id": ids.BLOCK_MINUTES,
-        "optional": True,
-        "label": plain(t(lang, "modal_minutes")),
-        "hint": plain(t(lang, "modal_minutes_hint")),
-        "element": element,
-    }
+    hint = t(lang, "modal_minutes_hint")
+    return _input(ids.BLOCK_MINUTES, t(lang, "modal_minutes"), element, hint=hint, optional=True)
 
 
 def carry_over_modal(
@@ -188,20 +178,14 @@ def carry_over_modal(
     preselected = [o for o, x in zip(options, topics, strict=False) if x.id in waiting]
     blocks: list[Block] = [section(t(lang, "carry_over_label"))]
     if options:
-        blocks = [
-            {
-                "type": "input",
-                "block_id": ids.BLOCK_CARRY,
-                "optional": True,
-                "label": plain(t(lang, "carry_over_label")),
-                "element": {
-                    "type": "multi_static_select",
-                    "action_id": ids.INPUT_CARRY,
-                    "options": options,
-                    **({"initial_options": preselected} if preselected else {}),
-                },
-            }
-        ]
+        element: Block = {
+            "type": "multi_static_select",
+            "action_id": ids.INPUT_CARRY,
+            "options": options,
+            **({"initial_options": preselected} if preselected else {}),
+        }
+        label = t(lang, "carry_over_label")
+        blocks = [_input(ids.BLOCK_CARRY, label, element, optional=True)]
     return {
         "type": "modal",
         "callback_id": ids.CARRY_OVER_CALLBACK,
