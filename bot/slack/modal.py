@@ -51,6 +51,9 @@ class Form:
 
 
 def _submission(deps: SlackDeps, names: Names) -> Callable[..., None]:
+    """The form's submission: read it, one ``submit`` (which acks through ``answer`` once
+    the rules are checked, before anything slow), and the reply in the channel."""
+
     def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         form = read_form(view, deps.topics.tags, names)
         user_id, name = str(body["user"]["id"]), body["user"].get("name")
