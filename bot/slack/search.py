@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.archive.messages import t
 from bot.archive.query import SearchQuery
 from bot.archive.search import PAGE_SIZE, next_page_value, page_offset
-from bot.core.i18n import Language
-from bot.core.i18n import t as core_t
+from bot.core.i18n import Language, t
 from bot.core.model import Topic
 from bot.core.text import clip
 from bot.slack import ids
@@ -30,7 +28,7 @@ def _result(topic: Topic, lang: Language) -> Block:
         "search_meta",
         date=topic.meeting.isoformat(),
         name=escape(clip(topic.presenter.name, 100)),
-        votes=core_t(lang, "votes_suffix", votes=topic.votes),
+        votes=t(lang, "votes_suffix", votes=topic.votes),
     )
     return _text_section(f"{escape(f'[{topic.tag}]')} {shown}\n{meta}")
 
