@@ -134,6 +134,8 @@ def build_runtime(
         timer=settings.meeting_timer,
     )
     topics.on_change = cycle_service.topic_changed
+    topics.cards = cards
+    topics.on_late = cycle_service.add_late_topic
     # A submission's card and receipt wait while other requests wait for their ack.
     gate = AckGate()
     reminder = reminder_trigger(settings.reminder_cron, cycle)

@@ -63,7 +63,7 @@ _BUILT_KEYS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         ),
     ),
     # t(lang, f"search_{query.problem}"): SearchQuery.problem is "bad_tag" or "bad_year".
-    ("bot/archive/search.py", "search_", "", ("bad_tag", "bad_year")),
+    ("bot/slack/search.py", "search_", "", ("bad_tag", "bad_year")),
     # doctor's Notion fixes: f"notion_share_{kind}_fix" and f"notion_{kind}_id_fix", with
     # kind "db" for NOTION_DATABASE_ID and "page" for NOTION_PARENT_PAGE_ID.
     ("bot/doctor/notion.py", "notion_share_", "_fix", ("db", "page")),
