@@ -17,6 +17,7 @@ from bot.jobs import reminder_trigger
 from bot.links.fetcher import SafeFetcher
 from bot.links.metadata import CACHED_FAILURE, LinkMetadata, LinkResolver, still_cached
 from bot.metrics import Metrics
+from bot.notion.ledger import RepoLedger
 from bot.services.cycle import CycleService, NotionTarget, SkipRegistry
 from bot.services.topics import SourceLookup, TopicService
 from bot.services.votes import VoteService
@@ -215,20 +216,6 @@ def notion_publisher(
         )
 
     return build
-
-
-class RepoLedger:
-    """The Notion publisher's memory of the body it wrote, kept in the database."""
-
-    def __init__(self, repo: Repository) -> None:
-        self.repo = repo
-
-    def load(self, meeting: dt.date) -> str | None:
-        return self.repo.load_body_state(meeting)
-
-    def save(self, meeting: dt.date, state: str) -> None:
-        self.repo.claim_publication(meeting, "notion", "ledger")
-        self.repo.save_body_state(meeting, state)
 
 
 class StoreLinkCache:

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.notion.publisher import NotionPublisher, make_client
+from bot.notion.client import make_client
+from bot.notion.publisher import NotionPublisher
 from bot.notion.users import NotionRequests
 from bot.store import Database, Repository, open_database
 from tests.conftest import postgres_schema

@@ -8,13 +8,9 @@ import httpx
 import pytest
 
 from bot.notion.blocks import agenda_blocks
-from bot.notion.publisher import (
-    MAX_RETRY_AFTER,
-    NotionPublisher,
-    NotionUnavailable,
-    _retry_after,
-    make_client,
-)
+from bot.notion.client import MAX_RETRY_AFTER, _retry_after, make_client
+from bot.notion.errors import NotionUnavailable
+from bot.notion.publisher import NotionPublisher
 from bot.store import Repository
 from tests.fakes import DatabaseRef, FakeClock, FakeNotion
 from tests.notion.conftest import TOKEN, PublisherFactory

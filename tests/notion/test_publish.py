@@ -10,7 +10,8 @@ import pytest
 
 from bot.core.agenda import compile_agenda
 from bot.notion.blocks import agenda_blocks
-from bot.notion.publisher import NotionPublisher, NotionRejected, page_url
+from bot.notion.errors import NotionRejected, page_url
+from bot.notion.publisher import NotionPublisher
 from bot.store import Repository
 from tests.fakes import DatabaseRef, FakeClock, FakeNotion
 from tests.notion.conftest import TOKEN, PublisherFactory
@@ -240,7 +241,7 @@ def test_unshared_database_is_rejected_with_a_fix(
 
 
 def test_bad_token_is_rejected(fake: FakeNotion, make_publisher: PublisherFactory) -> None:
-    from bot.notion.publisher import make_client
+    from bot.notion.client import make_client
 
     bad = make_client("secret_wrong", fake.url)
     with pytest.raises(NotionRejected) as caught:
