@@ -70,14 +70,17 @@ class MemoryLedger:
 
 
 class RepoLedger:
-    """The Notion publisher's memory of the body it wrote, kept in the database."""
+    """The Notion publisher's memory of the body it wrote, kept in the database.
+
+    ``repo`` is the journal the publisher reports to (``NotionRecord``), which keeps the
+    body on the meeting's publication record.
+    """
 
     def __init__(self, repo: BodyStore) -> None:
         self.repo = repo
 
     def load(self, meeting: dt.date) -> str | None:
-        return self.repo.load_body_state(meeting)
+        return self.repo.load_body(meeting)
 
     def save(self, meeting: dt.date, state: str) -> None:
-        self.repo.claim_publication(meeting, "notion", "ledger")
-        self.repo.save_body_state(meeting, state)
+        self.repo.save_body(meeting, state)

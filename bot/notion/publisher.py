@@ -42,7 +42,7 @@ from bot.notion.planner import _DELETE, _FILL, _INSERT, _KEEP, _REWRITE, OPS, pl
 from bot.notion.target import Target, create_or_adopt, resolve_target
 from bot.notion.tree import _NO_KIDS, _PENDING, _digest, _Node, node, pack
 from bot.notion.users import NotionRequests, notion_user_ids
-from bot.store import Repository
+from bot.services.ports import NotionJournal
 
 __all__ = [
     "BodyLedger",
@@ -68,7 +68,7 @@ class NotionPublisher:
     def __init__(
         self,
         client: NotionRequests,
-        repo: Repository,
+        journal: NotionJournal,
         *,
         database_id: str | None,
         parent_page_id: str | None,
@@ -87,7 +87,7 @@ class NotionPublisher:
         options = getattr(client, "options", None)
         if options is not None and getattr(options, "retry", False) is not False:
             log.warning("notion_client_retry_enabled")  # build it with make_client()
-        self._repo = repo
+        self._journal = journal  # the services own the record; this only reports
         self._database_id = database_id
         self._parent_page_id = parent_page_id
         self._date_property = date_property or None
@@ -122,14 +122,14 @@ class NotionPublisher:
         """
         meeting = agenda.meeting
         sent = self._api.sent
-        record = self._repo.claim_publication(meeting, "notion", owner)
+        page_id = self._journal.begin(meeting, owner)
         log.info("notion_publish_started", extra={"meeting": str(meeting), "owner": owner})
         try:
-            page = self._publish(agenda, record.external_id)
+            page = self._publish(agenda, page_id)
         except NotionError as exc:
             if isinstance(exc, NotionRejected):
                 self._target = None  # the database may have been changed: look again
-            self._repo.update_publication(meeting, "notion", state="failed", last_error=exc.hint)
+            self._journal.failed(meeting, exc.hint)
             log.warning(
                 "notion_publish_failed",
                 extra={
@@ -164,9 +164,7 @@ class NotionPublisher:
             body = None
         if page_id is None:
             page_id, created = self._create_or_adopt(target, agenda.title, props)
-            self._repo.update_publication(
-                meeting, "notion", external_id=page_id, state="partial", progress=0
-            )
+            self._journal.page_found(meeting, page_id)
             body = _Body(page_id, props_hash) if created else None
         if body is None:
             body = _Body(page_id, None, dirty=True)
@@ -183,9 +181,7 @@ class NotionPublisher:
                 body.dirty = True
         else:
             raise NotionUnavailable(say(self._lang, "page_changed"))
-        self._repo.update_publication(
-            meeting, "notion", state="complete", progress=len(body.entries), last_error=None
-        )
+        self._journal.completed(meeting, len(body.entries))
         return NotionPage(page_id, page_url(page_id))
 
     def _write(
@@ -200,7 +196,7 @@ class NotionPublisher:
         changes = [op for op in ops if op[0] != _KEEP]
         if not changes and body.props == props_hash:
             return
-        self._repo.update_publication(meeting, "notion", state="partial")
+        self._journal.writing(meeting)
         if body.props != props_hash:
             self._api.call(
                 "PATCH",
@@ -278,9 +274,7 @@ class NotionPublisher:
             for entry, item in zip(fresh, chunk, strict=True):
                 if not item.fits:
                     self._fill(meeting, body, placed, placed.index(entry), item)
-            self._repo.update_publication(
-                meeting, "notion", progress=sum(1 for e in body.entries if e.settled)
-            )
+            self._journal.progress(meeting, sum(1 for e in body.entries if e.settled))
             anchor = ids[-1]
         return anchor
 

@@ -16,14 +16,83 @@ from bot.core.agenda import Agenda
 PublicationTarget = Literal["slack", "notion"]
 
 
-class BodyStore(Protocol):
-    """Where the Notion publisher's memory of a page body is kept (an opaque string)."""
+PublicationState = Literal["claimed", "partial", "complete", "failed"]
+
+
+class PublicationRecord(Protocol):
+    """Where one meeting's agenda went on one target, and how far it got."""
+
+    @property
+    def state(self) -> PublicationState: ...
+    @property
+    def claimed_at(self) -> dt.datetime: ...
+    @property
+    def external_id(self) -> str | None: ...
+    @property
+    def channel(self) -> str | None: ...
+    @property
+    def incident_notified(self) -> bool: ...
+
+
+class PublicationStore(Protocol):
+    """The publication records as stored; only ``bot.services.publications`` writes them."""
 
     def claim_publication(
         self, meeting: dt.date, target: PublicationTarget, owner: str
+    ) -> PublicationRecord: ...
+    def update_publication(
+        self,
+        meeting: dt.date,
+        target: PublicationTarget,
+        *,
+        external_id: str | None = ...,
+        channel: str | None = ...,
+        state: PublicationState = ...,
+        progress: int = ...,
+        last_error: str | None = ...,
+        incident_notified: bool = ...,
     ) -> object: ...
     def load_body_state(self, meeting: dt.date) -> str | None: ...
     def save_body_state(self, meeting: dt.date, state: str) -> None: ...
+
+
+class BodyStore(Protocol):
+    """Where the Notion publisher's memory of a page body is kept (an opaque string)."""
+
+    def load_body(self, meeting: dt.date) -> str | None: ...
+    def save_body(self, meeting: dt.date, state: str) -> None: ...
+
+
+class NotionJournal(BodyStore, Protocol):
+    """What the Notion publisher reports as it goes; the services own the record it keeps.
+
+    The publisher calls these at the points that make a publish resumable: the page id
+    is recorded before any block is written, progress after each append.
+    """
+
+    def begin(self, meeting: dt.date, owner: str) -> str | None:
+        """A publish starts: the id of the page already recorded for ``meeting``, if any."""
+        ...
+
+    def page_found(self, meeting: dt.date, page_id: str) -> None:
+        """The meeting's page was created or adopted: it is the one from now on."""
+        ...
+
+    def writing(self, meeting: dt.date) -> None:
+        """The page is about to change."""
+        ...
+
+    def progress(self, meeting: dt.date, blocks: int) -> None:
+        """``blocks`` top-level blocks are on the page as they should be."""
+        ...
+
+    def completed(self, meeting: dt.date, blocks: int) -> None:
+        """The page holds the whole agenda, in ``blocks`` top-level blocks."""
+        ...
+
+    def failed(self, meeting: dt.date, error: str) -> None:
+        """The publish stopped; ``error`` is the hint for the organisers."""
+        ...
 
 
 class ChannelError(Exception):

@@ -18,6 +18,7 @@ from bot.core.model import Topic
 from bot.core.weeks import Cycle, upcoming_meeting
 from bot.services.leases import _LIVE, _LIVE_LOCK, HEARTBEAT, LEASE_TTL, Heartbeat, holder_is_dead
 from bot.services.ports import AgendaChannel, ChannelError, NotionTarget, PublishMetrics
+from bot.services.publications import Publications
 from bot.services.votes import Correction, ReactionReader, VoteService
 from bot.store import Repository
 
@@ -65,6 +66,8 @@ class Publishing:
         meeting_minutes: int | None,
     ) -> None:
         self.repo = repo
+        # Every change to a publication record goes through here (the one writer).
+        self.records = Publications(repo)
         self.cycle = cycle
         self.channel = channel
         self.votes = votes
@@ -199,24 +202,20 @@ class Publishing:
         except Exception as error:  # every Notion failure is retried; organisers hear once
             message = str(getattr(error, "hint", None) or error) or type(error).__name__
             log.warning("notion_publish_failed", extra={"meeting": str(meeting), "error": message})
-            record = self.repo.claim_publication(meeting, "notion", self.owner)
-            self.repo.update_publication(
-                meeting, "notion", state="failed", last_error=message[:2000]
-            )
+            record = self.records.claim(meeting, "notion", self.owner)
+            self.records.failed(meeting, "notion", message)
             if not record.incident_notified:
                 text = t(
                     self.lang, "notion_failed_organizers", date=meeting.isoformat(), error=message
                 )
                 self.channel.tell_organizers(self.organizers, text)
-                self.repo.update_publication(meeting, "notion", incident_notified=True)
+                self.records.notified(meeting, "notion")
             return None, message
-        done = self.repo.claim_publication(meeting, "notion", self.owner)
+        done = self.records.claim(meeting, "notion", self.owner)
         if done.incident_notified:
             text = t(self.lang, "notion_recovered", date=meeting.isoformat())
             self.channel.tell_organizers(self.organizers, text)
-        self.repo.update_publication(
-            meeting, "notion", state="complete", incident_notified=False, last_error=None
-        )
+        self.records.completed(meeting, "notion")
         return page.url, None
 
     def _publish_slack(
@@ -225,7 +224,7 @@ class Publishing:
         """Post or update the agenda; a refusal is recorded, retried, and organisers
         hear of it once per incident (and once when it recovers)."""
         meeting = agenda.meeting
-        record = self.repo.claim_publication(meeting, "slack", self.owner)
+        record = self.records.claim(meeting, "slack", self.owner)
         try:
             found: tuple[str, str] | None = None
             if record.external_id and record.channel:
@@ -243,27 +242,17 @@ class Publishing:
             log.warning(
                 "slack_publish_failed", extra={"meeting": str(meeting), "error": error.code}
             )
-            self.repo.update_publication(
-                meeting, "slack", state="failed", last_error=error.code[:2000]
-            )
+            self.records.failed(meeting, "slack", error.code)
             if not record.incident_notified:
                 text = t(
                     self.lang, "slack_failed_organizers", date=meeting.isoformat(), error=error.code
                 )
                 self._tell_organizers(text)
-                self.repo.update_publication(meeting, "slack", incident_notified=True)
+                self.records.notified(meeting, "slack")
             return None, error.code
         if record.incident_notified:
             self._tell_organizers(t(self.lang, "slack_recovered", date=meeting.isoformat()))
-        self.repo.update_publication(
-            meeting,
-            "slack",
-            external_id=ts,
-            channel=channel,
-            state="complete",
-            incident_notified=False,
-            last_error=None,
-        )
+        self.records.completed(meeting, "slack", posted=(channel, ts))
         return ts, None
 
     def _tell_organizers(self, text: str) -> None:

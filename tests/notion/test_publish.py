@@ -12,6 +12,7 @@ from bot.core.agenda import compile_agenda
 from bot.notion.blocks import agenda_blocks
 from bot.notion.errors import NotionRejected, page_url
 from bot.notion.publisher import NotionPublisher
+from bot.services.publications import NotionRecord
 from bot.store import Repository
 from tests.fakes import DatabaseRef, FakeClock, FakeNotion
 from tests.notion.conftest import TOKEN, PublisherFactory
@@ -318,12 +319,17 @@ def test_logs_have_event_names_and_never_the_token(
 def test_constructor_refuses_impossible_settings(client: Any, repo: Repository) -> None:
     with pytest.raises(ValueError, match="database_id"):
         NotionPublisher(
-            client, repo, database_id=None, parent_page_id=None, date_property=None, lang="ja"
+            client,
+            NotionRecord(repo),
+            database_id=None,
+            parent_page_id=None,
+            date_property=None,
+            lang="ja",
         )
     with pytest.raises(ValueError):
         NotionPublisher(
             client,
-            repo,
+            NotionRecord(repo),
             database_id="x",
             parent_page_id=None,
             date_property=None,

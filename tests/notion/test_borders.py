@@ -1,0 +1,45 @@
+"""The Notion adapter's borders: it imports no store, and writes no publication record."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+BOT = Path(__file__).resolve().parents[2] / "bot"
+# The store's methods that change a publication record (or the body kept on it).
+WRITES = ("claim_publication", "update_publication", "save_body_state")
+THE_WRITER = BOT / "services" / "publications.py"
+
+
+def _imports(path: Path) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return names
+
+
+def test_nothing_in_bot_notion_imports_the_store() -> None:
+    paths = sorted((BOT / "notion").rglob("*.py"))
+    assert paths
+    offenders = [
+        f"{path.relative_to(BOT)}: {name}"
+        for path in paths
+        for name in _imports(path)
+        if name == "bot.store" or name.startswith("bot.store.")
+    ]
+    assert offenders == []
+
+
+def test_publication_records_have_one_writer() -> None:
+    """Outside the store only bot/services/publications.py changes a publication record."""
+    offenders = []
+    for path in sorted(BOT.rglob("*.py")):
+        if path == THE_WRITER or (BOT / "store") in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in WRITES:
+                offenders.append(f"{path.relative_to(BOT)}:{node.lineno}: {node.attr}")
+    assert offenders == []
