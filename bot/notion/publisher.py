@@ -10,7 +10,9 @@ unchanged blocks are kept.
 This module only orchestrates; the parts live beside it: ``client`` (paced, retried
 requests), ``errors`` (and their hints), ``tree`` (block hashes and request packing),
 ``planner`` (the cheapest edit), ``ledger`` (what was written), ``target`` (where pages
-go) and ``pageops`` (the block requests).
+go) and ``pageops`` (the block requests). How far a publish got is reported to a
+``NotionJournal`` it is handed; the services keep that record (``bot.services.publications``),
+and nothing here touches the store.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
-"""The Notion adapter's borders: it imports no store, and writes no publication record."""
+"""The Notion adapter's borders: no store import, no record written, messages complete."""
 
 from __future__ import annotations
 
 import ast
+import string
 from pathlib import Path
+
+from bot.notion.messages import MESSAGES
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
 # The store's methods that change a publication record (or the body kept on it).
@@ -43,3 +46,14 @@ def test_publication_records_have_one_writer() -> None:
             if isinstance(node, ast.Attribute) and node.attr in WRITES:
                 offenders.append(f"{path.relative_to(BOT)}:{node.lineno}: {node.attr}")
     assert offenders == []
+
+
+def test_every_publisher_message_has_both_languages_and_the_same_fields() -> None:
+    for key, texts in MESSAGES.items():
+        assert key.startswith("notion_publish_")
+        assert set(texts) == {"ja", "en"}, key
+        fields = [
+            {name for _, name, _, _ in string.Formatter().parse(text) if name}
+            for text in texts.values()
+        ]
+        assert fields[0] == fields[1], key
