@@ -7,6 +7,8 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from bot.store import Repository
 
@@ -27,6 +29,18 @@ def default_owner() -> str:
 # The publish leases this process holds right now (see holder_is_dead).
 _LIVE: set[str] = set()
 _LIVE_LOCK = threading.Lock()
+
+
+@contextmanager
+def alive(holder: str) -> Iterator[None]:
+    """While the block runs, ``holder`` is one of this process's live lease holders."""
+    with _LIVE_LOCK:
+        _LIVE.add(holder)
+    try:
+        yield
+    finally:
+        with _LIVE_LOCK:
+            _LIVE.discard(holder)
 
 
 def holder_is_dead(holder: str) -> bool:

@@ -16,7 +16,7 @@ from bot.core.agenda import Agenda, compile_agenda
 from bot.core.i18n import Language, t
 from bot.core.model import Topic
 from bot.core.weeks import Cycle, upcoming_meeting
-from bot.services.leases import _LIVE, _LIVE_LOCK, HEARTBEAT, LEASE_TTL, Heartbeat, holder_is_dead
+from bot.services.leases import HEARTBEAT, LEASE_TTL, Heartbeat, alive, holder_is_dead
 from bot.services.ports import AgendaChannel, ChannelError, NotionTarget, PublishMetrics
 from bot.services.publications import Publications
 from bot.services.votes import Correction, ReactionReader, VoteService
@@ -107,13 +107,8 @@ class Publishing:
             return PublishReport(meeting, skipped="skipped")
         # Unique per call: two threads of one process must not share the lease either.
         holder = f"{self.owner}:{uuid.uuid4().hex[:8]}"
-        with _LIVE_LOCK:  # from before acquiring: no thread of ours may take it as dead
-            _LIVE.add(holder)
-        try:
+        with alive(holder):  # from before acquiring: no thread of ours may take it as dead
             return self._publish_rounds(meeting, lease, holder)
-        finally:
-            with _LIVE_LOCK:
-                _LIVE.discard(holder)
 
     def _publish_rounds(self, meeting: dt.date, lease: str, holder: str) -> PublishReport:
         report: PublishReport | None = None
