@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.archive.messages import t
-from bot.core.i18n import Language
+from bot.core.i18n import Language, t
 
 if TYPE_CHECKING:
     from bot.archive.importer import FileReport, ImportReport

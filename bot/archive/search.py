@@ -6,10 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.archive.messages import t
 from bot.archive.query import SearchQuery
-from bot.core.i18n import Language
-from bot.core.i18n import t as core_t
+from bot.core.i18n import Language, t
 from bot.core.model import Topic
 from bot.slack.blocks import clip_mrkdwn, escape, link
 
@@ -60,7 +58,7 @@ def _result(topic: Topic, lang: Language) -> Block:
         "search_meta",
         date=topic.meeting.isoformat(),
         name=escape(_clip(topic.presenter.name, 100)),
-        votes=core_t(lang, "votes_suffix", votes=topic.votes),
+        votes=t(lang, "votes_suffix", votes=topic.votes),
     )
     return _text_section(f"{escape(f'[{topic.tag}]')} {shown}\n{meta}")
 
