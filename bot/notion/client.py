@@ -13,10 +13,9 @@ import httpx
 import notion_client
 from notion_client.errors import HTTPResponseError, RequestTimeoutError
 
-from bot.core.i18n import Language
+from bot.core.i18n import Language, t
 from bot.notion import NOTION_VERSION
 from bot.notion.errors import NotionRejected, NotionUnavailable, Where, _code, rejection
-from bot.notion.messages import say
 from bot.notion.users import NotionRequests
 
 log = logging.getLogger("bot.notion.publisher")
@@ -115,7 +114,7 @@ class NotionApi:
                     wait = _retry_after(exc.headers)
                     wait = self._backoff(attempt) if wait is None else wait
                     if wait > MAX_RETRY_AFTER:
-                        hint = say(self._lang, "unavailable", detail=failure)
+                        hint = t(self._lang, "notion_publish_unavailable", detail=failure)
                         raise NotionUnavailable(hint, retry_after=wait) from exc
                     maybe_applied = False
                 elif status == 409 or status >= 500:
@@ -141,7 +140,7 @@ class NotionApi:
             "notion_request_gave_up",
             extra={"method": method, "path": path, "failure": failure, "attempts": attempt},
         )
-        raise NotionUnavailable(say(self._lang, "unavailable", detail=failure))
+        raise NotionUnavailable(t(self._lang, "notion_publish_unavailable", detail=failure))
 
     def _pace(self) -> None:
         # A bucket of one token: requests are at least 1/max_rate apart, so a burst

@@ -9,8 +9,7 @@ from typing import Literal
 
 from notion_client.errors import HTTPResponseError
 
-from bot.core.i18n import Language
-from bot.notion.messages import say
+from bot.core.i18n import Language, t
 
 # What a request was about, so a refusal can name the thing to fix.
 Where = Literal["database", "parent", "page", "block", "users"]
@@ -80,16 +79,20 @@ def rejection(
     """The 4xx ``exc`` as a NotionRejected whose hint tells the organisers what to fix."""
     status, code, detail = exc.status, _code(exc), str(exc)
     if _block_limit(code, detail):
-        hint = say(lang, "block_limit", detail=detail)
+        hint = t(lang, "notion_publish_block_limit", detail=detail)
     elif status == 401:
-        hint = say(lang, "unauthorized")
+        hint = t(lang, "notion_publish_unauthorized")
     elif status == 403:
-        hint = say(lang, "restricted", detail=detail)
+        hint = t(lang, "notion_publish_restricted", detail=detail)
     elif status == 404 and where in ("database", "parent"):
-        key = "database_missing" if where == "database" else "parent_missing"
-        hint = say(lang, key, id=ids.get(where, ""))
+        key = (
+            "notion_publish_database_missing"
+            if where == "database"
+            else "notion_publish_parent_missing"
+        )
+        hint = t(lang, key, id=ids.get(where, ""))
     elif status == 404 and where == "page":
-        hint = say(lang, "page_missing", id=subject)
+        hint = t(lang, "notion_publish_page_missing", id=subject)
     else:
-        hint = say(lang, "invalid", detail=detail)
+        hint = t(lang, "notion_publish_invalid", detail=detail)
     return NotionRejected(hint, status=status, code=code, detail=detail)

@@ -8,12 +8,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from bot.core.i18n import Language
+from bot.core.i18n import Language, t
 from bot.notion.blocks import Block
 from bot.notion.client import NotionApi, list_children
 from bot.notion.errors import NotionRejected, NotionUnavailable, Where, _Drift
 from bot.notion.ledger import _Body, _Entry
-from bot.notion.messages import say
 from bot.notion.tree import (
     _MANAGED,
     _NO_KIDS,
@@ -79,7 +78,9 @@ class PageBlocks:
             raise
         ids = [str(block["id"]) for block in answer.get("results", [])]
         if len(ids) != len(blocks):
-            raise NotionUnavailable(say(self._lang, "unavailable", detail="short answer"))
+            raise NotionUnavailable(
+                t(self._lang, "notion_publish_unavailable", detail="short answer")
+            )
         return ids
 
     def _landed(

@@ -25,7 +25,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.core.agenda import Agenda
-from bot.core.i18n import Language
+from bot.core.i18n import Language, t
 from bot.notion.blocks import agenda_blocks, page_properties
 from bot.notion.client import NotionApi, make_client
 from bot.notion.errors import (
@@ -38,7 +38,6 @@ from bot.notion.errors import (
     page_url,
 )
 from bot.notion.ledger import BodyLedger, MemoryLedger, RepoLedger, _Body, _Entry
-from bot.notion.messages import say
 from bot.notion.pageops import PageBlocks
 from bot.notion.planner import _DELETE, _FILL, _INSERT, _KEEP, _REWRITE, OPS, plan
 from bot.notion.target import Target, create_or_adopt, resolve_target
@@ -182,7 +181,7 @@ class NotionPublisher:
                 log.info("notion_page_drifted", extra={"meeting": str(meeting), "round": round_})
                 body.dirty = True
         else:
-            raise NotionUnavailable(say(self._lang, "page_changed"))
+            raise NotionUnavailable(t(self._lang, "notion_publish_page_changed"))
         self._journal.completed(meeting, len(body.entries))
         return NotionPage(page_id, page_url(page_id))
 

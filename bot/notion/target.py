@@ -11,10 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.i18n import Language
+from bot.core.i18n import Language, t
 from bot.notion.client import PAGE_SIZE, NotionApi, list_children
 from bot.notion.errors import NotionRejected
-from bot.notion.messages import say
 
 log = logging.getLogger("bot.notion.publisher")
 
@@ -48,14 +47,14 @@ def resolve_target(
         database = api.call("GET", f"databases/{database_id}", where="database")
         sources = database.get("data_sources") or []
         if not sources:
-            hint = say(lang, "no_data_source", id=database_id)
+            hint = t(lang, "notion_publish_no_data_source", id=database_id)
             raise NotionRejected(hint, status=400, code="no_data_source")
         source_id = str(sources[0]["id"])
         source = api.call("GET", f"data_sources/{source_id}", where="database")
         props: dict[str, dict[str, Any]] = source.get("properties") or {}
         title = next((name for name, p in props.items() if p.get("type") == "title"), None)
         if title is None:
-            hint = say(lang, "no_title", id=database_id)
+            hint = t(lang, "notion_publish_no_title", id=database_id)
             raise NotionRejected(hint, status=400, code="no_title_property")
         parent = {"type": "data_source_id", "data_source_id": source_id}
         target = Target(parent, title, _date_in(props, date_property or None, lang), source_id)
@@ -78,10 +77,10 @@ def _date_in(
         return dates[0] if dates else None
     if name not in props:
         shown = ", ".join(dates) or "-"
-        hint = say(lang, "date_missing", name=name, dates=shown)
+        hint = t(lang, "notion_publish_date_missing", name=name, dates=shown)
         raise NotionRejected(hint, status=400, code="date_property_missing")
     if props[name].get("type") != "date":
-        hint = say(lang, "date_type", name=name, kind=props[name].get("type"))
+        hint = t(lang, "notion_publish_date_type", name=name, kind=props[name].get("type"))
         raise NotionRejected(hint, status=400, code="date_property_not_date")
     return name
 

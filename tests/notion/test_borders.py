@@ -6,7 +6,7 @@ import ast
 import string
 from pathlib import Path
 
-from bot.notion.messages import MESSAGES
+from bot.core.i18n.notion import MESSAGES
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
 # The store's methods that change a publication record (or the body kept on it).

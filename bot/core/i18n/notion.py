@@ -1,12 +1,8 @@
-"""The Notion publisher's messages for the organisers, in the catalogue's shape.
-
-Keys carry the ``notion_publish_`` prefix so this table can join the one catalogue as
-it is (doctor's texts already use ``notion_date_missing`` and the like).
-"""
+"""The Notion publisher's messages for the organisers (hints on a failed publish)."""
 
 from __future__ import annotations
 
-from bot.core.i18n import Language
+from bot.core.i18n.types import Language
 
 MESSAGES: dict[str, dict[Language, str]] = {
     "notion_publish_unauthorized": {
@@ -86,8 +82,3 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The agenda page changed while it was written; it is retried automatically.",
     },
 }
-
-
-def say(lang: Language, key: str, **values: object) -> str:
-    """The message ``notion_publish_<key>`` in ``lang``, filled in."""
-    return MESSAGES[f"notion_publish_{key}"][lang].format(**values)
