@@ -44,7 +44,7 @@ def test_lookup_fills_parameters_only_when_given() -> None:
 _BUILT_KEYS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     # t(lang, f"skip_reason_{cycle.skip_reason(date) or 'configured'}"): skip_reason() says
     # "holiday" for a public holiday, None (so "configured") for SKIP_DATES.
-    ("bot/services/cycle.py", "skip_reason_", "", ("configured", "holiday")),
+    ("bot/services/calendar.py", "skip_reason_", "", ("configured", "holiday")),
     ("bot/__main__.py", "skip_reason_", "", ("configured", "holiday")),
     # t(lang, f"reason_{skipped.reason}"): the reason codes of bot.archive.parsing.SkippedLine.
     (

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.notion.publisher import NotionPublisher, make_client
+from bot.notion.client import make_client
+from bot.notion.publisher import NotionPublisher
 from bot.notion.users import NotionRequests
+from bot.services.publications import NotionRecord
 from bot.store import Database, Repository, open_database
 from tests.conftest import migrated_postgres, migrated_sqlite
 from tests.fakes import DatabaseRef, FakeClock, FakeNotion
@@ -95,6 +97,6 @@ def make_publisher(
             "monotonic": clock,
         }
         options.update(overrides)
-        return NotionPublisher(api or client, store or repo, **options)
+        return NotionPublisher(api or client, NotionRecord(store or repo), **options)
 
     return make

@@ -17,6 +17,7 @@ from bot.core.i18n import (
     config,
     doctor,
     home,
+    notion,
     reminders,
     status,
     submission,
@@ -38,6 +39,7 @@ _AREAS: tuple[ModuleType, ...] = (
     status,
     archive,
     doctor,
+    notion,
 )
 
 
