@@ -16,6 +16,7 @@ from bot.services.ports import (
     VoteStore,
 )
 from bot.store import Repository
+from tests.fakes.store import MemoryStore
 
 
 def as_ports(repo: Repository) -> tuple[object, ...]:
@@ -32,3 +33,8 @@ def as_ports(repo: Repository) -> tuple[object, ...]:
     links: LinkCacheStore = repo
     store: Store = repo
     return (meetings, reader, topics, votes, events, publications, body, leases, runs, links, store)
+
+
+def fake_as_store(fake: MemoryStore) -> Store:
+    """The in-memory fake satisfies every port too (Store includes them all)."""
+    return fake
