@@ -26,7 +26,9 @@ from bot.store.records import (
 # --- store ---
 # Persistence, one Protocol per aggregate of bot.store, as the services use it (methods
 # that only tests call are left out). bot.store.Repository satisfies every one of them:
-# tests/test_layers.py checks it, by signature and with mypy. The records and errors
+# tests/test_layers.py checks it, by signature and with mypy. The signatures repeat the
+# Repository's on purpose (a Protocol is nothing but its signatures; `duplicates` pairs
+# them with bot/store), and that test keeps the two equal. The records and errors
 # (DuplicateSourceError, NotFoundError, ...) stay in bot.store.records: they are values.
 
 
