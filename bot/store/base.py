@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import utc_now
-from bot.core.model import Topic, TopicStatus
-from bot.store.convert import to_link_meta, to_paper, to_topic
 from bot.store.db import Database
-from bot.store.models import Base, LinkCacheRow, MeetingRow, TopicRow, VoteRow
+from bot.store.models import Base, MeetingRow, TopicRow
 from bot.store.records import NotFoundError
-
-VOTES = (
-    select(func.count())
-    .where(VoteRow.topic_id == TopicRow.id)
-    .correlate(TopicRow)
-    .scalar_subquery()
-    .label("votes")
-)
-OPEN = TopicRow.status != TopicStatus.WITHDRAWN.value
-CHRONO = (TopicRow.meeting_date, TopicRow.submitted_at, TopicRow.id)
 
 
 class StoreBase:
@@ -35,10 +22,6 @@ class StoreBase:
         self._write = database.write
         self._reads: sessionmaker[Session] = database.reads
         self._clock = clock
-
-    def _fetch(self, query: Select[TopicRow, int]) -> list[Topic]:
-        with self._reads.begin() as s:
-            return with_papers(s, [to_topic(row, votes) for row, votes in s.execute(query)])
 
     def _ensure_meeting(self, s: Session, date: dt.date) -> MeetingRow:
         self._insert_meeting(s, date)
@@ -60,37 +43,6 @@ class StoreBase:
         if row is None:
             raise NotFoundError(f"no topic {topic_id}")
         return row
-
-    def _topic(self, s: Session, topic_id: int) -> Topic:
-        found = s.execute(topics().where(TopicRow.id == topic_id)).first()
-        if found is None:
-            raise NotFoundError(f"no topic {topic_id}")
-        return with_papers(s, [to_topic(*found)])[0]
-
-
-def with_papers(s: Session, found: list[Topic]) -> list[Topic]:
-    """The topics with the paper facts cached for their source (one query for all).
-
-    Only successful paper lookups count: a failure leaves the topic as the member typed it.
-    """
-    urls = {topic.url for topic in found if topic.url}
-    if not urls:
-        return found
-    rows = s.scalars(
-        select(LinkCacheRow).where(
-            LinkCacheRow.url.in_(urls), LinkCacheRow.ok.is_(True), LinkCacheRow.is_paper.is_(True)
-        )
-    )
-    papers = {row.url: to_paper(to_link_meta(row)) for row in rows}
-    return [
-        replace(topic, paper=paper) if (paper := papers.get(topic.url)) is not None else topic
-        for topic in found
-    ]
-
-
-def topics() -> Select[TopicRow, int]:
-    """Topic rows with their vote counts."""
-    return select(TopicRow, VOTES)
 
 
 def insert_ignore(s: Session | Connection, model: type[Base], values: Mapping[str, object]) -> None:

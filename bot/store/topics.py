@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, func, or_, select, update
+from sqlalchemy import CursorResult, Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.model import NewTopic, Note, Topic, TopicStatus
-from bot.store.base import CHRONO, OPEN, StoreBase, topics, with_papers
-from bot.store.convert import dump_notes, escape_like, fold, require_aware, search_text, to_topic
-from bot.store.models import LinkCacheRow, TopicRow
+from bot.store.base import StoreBase
+from bot.store.convert import (
+    dump_notes,
+    escape_like,
+    fold,
+    require_aware,
+    search_text,
+    to_link_meta,
+    to_paper,
+    to_topic,
+)
+from bot.store.models import LinkCacheRow, TopicRow, VoteRow
 from bot.store.records import (
     UNSET,
     DuplicateSourceError,
@@ -21,6 +31,16 @@ from bot.store.records import (
     Unset,
     as_source,
 )
+
+_VOTES = (
+    select(func.count())
+    .where(VoteRow.topic_id == TopicRow.id)
+    .correlate(TopicRow)
+    .scalar_subquery()
+    .label("votes")
+)
+_OPEN = TopicRow.status != TopicStatus.WITHDRAWN.value
+_CHRONO = (TopicRow.meeting_date, TopicRow.submitted_at, TopicRow.id)
 
 
 class TopicRepository(StoreBase):
@@ -52,7 +72,7 @@ class TopicRepository(StoreBase):
             row.search_text = search_text(row)
             s.add(row)
             s.flush()
-            return with_papers(s, [to_topic(row, votes=0)])[0]
+            return _with_papers(s, [to_topic(row, votes=0)])[0]
 
     def get_topic(self, topic_id: int) -> Topic:
         """The topic with this id, whatever its status."""
@@ -61,20 +81,20 @@ class TopicRepository(StoreBase):
 
     def topics_for_meeting(self, date: dt.date, include_withdrawn: bool = False) -> list[Topic]:
         """The meeting's topics in submission order, with their vote counts."""
-        query = topics().where(TopicRow.meeting_date == date)
+        query = _topics().where(TopicRow.meeting_date == date)
         if not include_withdrawn:
-            query = query.where(OPEN)
+            query = query.where(_OPEN)
         return self._fetch(query.order_by(TopicRow.submitted_at, TopicRow.id))
 
     def topics_of_presenter(
         self, user_id: str, meeting: dt.date | None = None, *, include_withdrawn: bool = False
     ) -> list[Topic]:
         """A member's topics, newest meeting first."""
-        query = topics().where(TopicRow.presenter_id == user_id)
+        query = _topics().where(TopicRow.presenter_id == user_id)
         if meeting is not None:
             query = query.where(TopicRow.meeting_date == meeting)
         if not include_withdrawn:
-            query = query.where(OPEN)
+            query = query.where(_OPEN)
         return self._fetch(
             query.order_by(TopicRow.meeting_date.desc(), TopicRow.submitted_at, TopicRow.id)
         )
@@ -140,16 +160,16 @@ class TopicRepository(StoreBase):
 
     def topic_by_card(self, channel: str, ts: str) -> Topic | None:
         """The topic whose card is the message ``(channel, ts)``."""
-        query = topics().where(TopicRow.card_channel == channel, TopicRow.card_ts == ts)
+        query = _topics().where(TopicRow.card_channel == channel, TopicRow.card_ts == ts)
         found = self._fetch(query)
         return found[0] if found else None
 
     def earlier_topics_with_url(self, normalized_url: str, before: dt.date) -> list[Topic]:
         """Non-withdrawn topics with this source at meetings before ``before``, oldest first."""
-        query = topics().where(
-            TopicRow.normalized_url == normalized_url, TopicRow.meeting_date < before, OPEN
+        query = _topics().where(
+            TopicRow.normalized_url == normalized_url, TopicRow.meeting_date < before, _OPEN
         )
-        return self._fetch(query.order_by(*CHRONO))
+        return self._fetch(query.order_by(*_CHRONO))
 
     def move_open_topics(self, from_date: dt.date, to_date: dt.date) -> int:
         """Move the active topics of one meeting (votes included) to another; return how many."""
@@ -183,7 +203,7 @@ class TopicRepository(StoreBase):
         if not terms and tag is None and year is None:
             return [], 0
         conditions = [
-            OPEN,
+            _OPEN,
             *(TopicRow.search_text.like(f"%{escape_like(t)}%", escape="\\") for t in terms),
         ]
         if tag is not None:
@@ -206,7 +226,7 @@ class TopicRepository(StoreBase):
             counted = select(func.count()).select_from(TopicRow).outerjoin(LinkCacheRow, paper)
             total = s.scalar(counted.where(match)) or 0
             page = (
-                topics()
+                _topics()
                 .outerjoin(LinkCacheRow, paper)
                 .where(match)
                 .order_by(*order)
@@ -214,24 +234,24 @@ class TopicRepository(StoreBase):
                 .offset(offset)
             )
             found = [to_topic(row, votes) for row, votes in s.execute(page)]
-            return with_papers(s, found), total
+            return _with_papers(s, found), total
 
     def all_topics(
         self, since: dt.date | None = None, *, include_withdrawn: bool = False
     ) -> list[Topic]:
         """Every topic (of meetings on or after ``since``), oldest first, for export."""
-        query = topics()
+        query = _topics()
         if since is not None:
             query = query.where(TopicRow.meeting_date >= since)
         if not include_withdrawn:
-            query = query.where(OPEN)
-        return self._fetch(query.order_by(*CHRONO))
+            query = query.where(_OPEN)
+        return self._fetch(query.order_by(*_CHRONO))
 
     def _refuse_duplicate(
         self, s: Session, date: dt.date, normalized_url: str, exclude_id: int | None = None
     ) -> None:
-        query = topics().where(
-            TopicRow.meeting_date == date, TopicRow.normalized_url == normalized_url, OPEN
+        query = _topics().where(
+            TopicRow.meeting_date == date, TopicRow.normalized_url == normalized_url, _OPEN
         )
         if exclude_id is not None:
             query = query.where(TopicRow.id != exclude_id)
@@ -245,3 +265,38 @@ class TopicRepository(StoreBase):
         self._lock_meeting(s, date)
         if row.status != TopicStatus.WITHDRAWN.value:
             self._refuse_duplicate(s, date, normalized_url, row.id)
+
+    def _fetch(self, query: Select[TopicRow, int]) -> list[Topic]:
+        with self._reads.begin() as s:
+            return _with_papers(s, [to_topic(row, votes) for row, votes in s.execute(query)])
+
+    def _topic(self, s: Session, topic_id: int) -> Topic:
+        found = s.execute(_topics().where(TopicRow.id == topic_id)).first()
+        if found is None:
+            raise NotFoundError(f"no topic {topic_id}")
+        return _with_papers(s, [to_topic(*found)])[0]
+
+
+def _with_papers(s: Session, found: list[Topic]) -> list[Topic]:
+    """The topics with the paper facts cached for their source (one query for all).
+
+    Only successful paper lookups count: a failure leaves the topic as the member typed it.
+    """
+    urls = {topic.url for topic in found if topic.url}
+    if not urls:
+        return found
+    rows = s.scalars(
+        select(LinkCacheRow).where(
+            LinkCacheRow.url.in_(urls), LinkCacheRow.ok.is_(True), LinkCacheRow.is_paper.is_(True)
+        )
+    )
+    papers = {row.url: to_paper(to_link_meta(row)) for row in rows}
+    return [
+        replace(topic, paper=paper) if (paper := papers.get(topic.url)) is not None else topic
+        for topic in found
+    ]
+
+
+def _topics() -> Select[TopicRow, int]:
+    """Topic rows with their vote counts."""
+    return select(TopicRow, _VOTES)
