@@ -1,4 +1,10 @@
-"""The only place that reads the environment: one validated Settings object."""
+"""The only place that reads the environment: one validated Settings object.
+
+The environment and `.env` are read here (`load_settings`), not by pydantic-settings:
+its sources cost a tenth of a second of every command's start-up (issue #20). The rules
+are the ones it applied: names in any case, an empty value means unset, the
+environment wins over `.env`, other names are ignored, and defaults are validated too.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +12,39 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from bot.config_values import ConfigValueError as ConfigValueError
+from bot.config_values import (
+    error_text,
+    parse_duration,
+    parse_time,
+    read_environment,
+    shown,
+    split_list,
+)
+from bot.config_values import parse_reminder as parse_reminder
 from bot.core.i18n import Language, t
 from bot.core.weeks import WEEKDAYS, Cycle, parse_weekday
 from bot.lang import language_hint as language_hint  # moved out: --help skips pydantic
 
 MIN_SECRET_LENGTH = 6  # shorter values are no real secret
 
-CommaList = Annotated[tuple[str, ...], NoDecode]
-DateList = Annotated[tuple[dt.date, ...], NoDecode]
+CommaList = tuple[str, ...]  # "a, b c" in the environment (the validators split it)
+DateList = tuple[dt.date, ...]
 
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
-_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _DB_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg")
 # Slack conversation ids: C… public, G… private (older workspaces). A name such as
 # "general" is the usual mistake; it only fails at the first Slack call otherwise.
@@ -43,55 +64,10 @@ class ConfigError(Exception):
         self.lang = lang
 
 
-class ConfigValueError(ValueError):
-    """A bad value, as a message key: the line is rendered in the run's language."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(t("en", key, **params))
-        self.key = key
-        self.params = params
-
-    def text(self, lang: Language) -> str:
-        return t(lang, self.key, **self.params)
-
-
-def _shown(text: str, limit: int = 40) -> str:
-    return text.strip()[:limit]
-
-
-def parse_time(text: str) -> dt.time:
-    match = _TIME.match(text.strip())
-    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise ConfigValueError("cfg_time", value=_shown(text, 20))
-    return dt.time(int(match.group(1)), int(match.group(2)))
-
-
-def parse_duration(text: str) -> dt.timedelta:
-    match = _DURATION.match(text.strip().lower())
-    if not text.strip() or not match:
-        raise ConfigValueError("cfg_duration", value=_shown(text, 20))
-    days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
-    return dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
-
-
-def _split(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return tuple(part.strip() for part in re.split(r"[,\s]+", value) if part.strip())
-    return tuple(str(part).strip() for part in value)
-
-
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """Every variable of the configuration contract (PRODUCT.md section 8)."""
 
-    model_config = SettingsConfigDict(
-        env_file=".env",
-        env_file_encoding="utf-8",
-        extra="ignore",
-        case_sensitive=False,
-        env_ignore_empty=True,
-    )
+    model_config = ConfigDict(extra="ignore", validate_default=True)
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -135,7 +111,7 @@ class Settings(BaseSettings):
     @field_validator("vote_emojis", "organizers", "roster", mode="before")
     @classmethod
     def _comma_list(cls, value: Any) -> tuple[str, ...]:
-        return _split(value)
+        return split_list(value)
 
     @field_validator("vote_emojis")
     @classmethod
@@ -149,11 +125,11 @@ class Settings(BaseSettings):
     @classmethod
     def _dates(cls, value: Any) -> tuple[dt.date, ...]:
         out = []
-        for part in _split(value):
+        for part in split_list(value):
             try:
                 out.append(dt.date.fromisoformat(part))
             except ValueError:
-                raise ConfigValueError("cfg_dates", value=_shown(part, 20)) from None
+                raise ConfigValueError("cfg_dates", value=shown(part, 20)) from None
         return tuple(out)
 
     @field_validator("timezone")
@@ -162,7 +138,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ConfigValueError("cfg_zone", value=_shown(value)) from None
+            raise ConfigValueError("cfg_zone", value=shown(value)) from None
         return value
 
     @field_validator("meeting_time", "publish_time")
@@ -178,7 +154,7 @@ class Settings(BaseSettings):
             parse_weekday(value)
         except ValueError:
             raise ConfigValueError(
-                "cfg_weekday", value=_shown(value), valid=" ".join(WEEKDAYS)
+                "cfg_weekday", value=shown(value), valid=" ".join(WEEKDAYS)
             ) from None
         return value
 
@@ -213,7 +189,7 @@ class Settings(BaseSettings):
         except ArgumentError:
             raise ConfigValueError("cfg_db_url") from None
         if url.drivername not in _DB_DRIVERS:
-            raise ConfigValueError("cfg_db_driver", driver=_shown(url.drivername))
+            raise ConfigValueError("cfg_db_driver", driver=shown(url.drivername))
         return value
 
     @field_validator("slack_api_url", "notion_api_url")
@@ -221,7 +197,7 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str) -> str:
         match = re.match(r"^(https?)://([^/\s:]+|\[[^\]]*\])(:\d+)?(/|$)", value.strip())
         if not match:
-            raise ConfigValueError("cfg_url", value=_shown(value))
+            raise ConfigValueError("cfg_url", value=shown(value))
         # The token travels with every request: in clear only to this machine (tests, a proxy).
         if match.group(1) == "http" and match.group(2).lower() not in _LOOPBACK:
             raise ConfigValueError("cfg_url_https")
@@ -268,7 +244,9 @@ class Settings(BaseSettings):
         )
 
     def cycle(self) -> Cycle:
-        holiday = _jp_holiday_checker() if self.skip_jp_holidays else None
+        from bot.jp_holidays import jp_holiday_checker
+
+        holiday = jp_holiday_checker() if self.skip_jp_holidays else None
         return Cycle(
             tz=self.zone,
             meeting_weekday=parse_weekday(self.meeting_weekday),
@@ -314,7 +292,7 @@ class Settings(BaseSettings):
         if not self.study_channel:
             add("STUDY_CHANNEL", "cfg_channel_missing")
         elif not _CHANNEL_ID.match(self.study_channel):
-            add("STUDY_CHANNEL", "cfg_channel_shape", value=_shown(self.study_channel))
+            add("STUDY_CHANNEL", "cfg_channel_shape", value=shown(self.study_channel))
         if self.slack_app_token is not None:
             if not self.slack_app_token.get_secret_value().startswith("xapp-"):
                 add("SLACK_APP_TOKEN", "cfg_app_token_format")
@@ -332,80 +310,20 @@ class Settings(BaseSettings):
         return token is not None and token.get_secret_value().startswith("xoxb-")
 
 
-def _jp_holiday_checker() -> Any:
-    import holidays
-
-    calendar = holidays.country_holidays("JP")
-    return lambda date: date in calendar
-
-
-_CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def _cron_weekdays(field: str) -> str:
-    """Crontab's day-of-week numbers (0 or 7 = Sunday) as names: APScheduler counts from
-    Monday, so '3' would silently mean Thursday instead of Wednesday."""
-    return re.sub(
-        r"\d+", lambda m: _CRON_DAYS[int(m.group())] if int(m.group()) < 8 else "x", field
-    )
-
-
-def parse_reminder(value: str) -> tuple[str, dt.time] | str:
-    """``wed 12:00`` (or ``水 12:00``) to (day name, time); a 5-field crontab is validated
-    and returned with its weekday numbers as names."""
-    parts = value.split()
-    if len(parts) == 2:
-        try:
-            day = parse_weekday(parts[0])
-        except ValueError:
-            raise ConfigValueError(
-                "cfg_weekday", value=_shown(parts[0]), valid=" ".join(WEEKDAYS)
-            ) from None
-        return WEEKDAYS[day], parse_time(parts[1])
-    if len(parts) == 5:
-        from apscheduler.triggers.cron import CronTrigger
-
-        crontab = " ".join([*parts[:4], _cron_weekdays(parts[4])])
-        try:
-            CronTrigger.from_crontab(crontab)
-        except ValueError:
-            raise ConfigValueError("cfg_reminder", value=_shown(value)) from None
-        return crontab
-    raise ConfigValueError("cfg_reminder", value=_shown(value))
-
-
 def load_settings(
     env: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
 ) -> Settings:
     """Build Settings from the environment (or ``env``), turning errors into ConfigError."""
+    if env is not None:
+        values = {k.lower(): v for k, v in env.items() if v.strip()}
+    else:
+        values = read_environment(Settings.model_fields.keys(), env_file)
     try:
-        if env is not None:
-            values = {k.lower(): v for k, v in env.items() if v.strip()}
-            return Settings.model_validate(values)
-        return Settings(_env_file=env_file)
+        return Settings.model_validate(values)
     except ValidationError as error:
         lang = language_hint(env, env_file)
         lines = []
         for item in error.errors(include_input=False, include_url=False):
             name = str(item["loc"][0]).upper() if item["loc"] else "PUBLISH_TIME"
-            lines.append(f"{name}: {_error_text(item, lang)}")
+            lines.append(f"{name}: {error_text(item, lang)}")
         raise ConfigError(lines, lang) from None
-
-
-def _error_text(item: Any, lang: Language) -> str:
-    """pydantic's error as a line in ``lang``: ours by key, pydantic's own by type."""
-    ctx = item.get("ctx") or {}
-    cause = ctx.get("error")
-    if isinstance(cause, ConfigValueError):
-        return cause.text(lang)
-    kind = str(item.get("type", ""))
-    if kind == "int_parsing":
-        return t(lang, "cfg_int")
-    if kind == "bool_parsing":
-        return t(lang, "cfg_bool")
-    if kind == "literal_error":
-        valid = re.sub(r"[' ]|\bor\b", " ", str(ctx.get("expected", ""))).split()
-        return t(lang, "cfg_choice", valid=" ".join(v.strip(",") for v in valid))
-    if kind in ("greater_than_equal", "less_than_equal"):
-        return t(lang, "cfg_range", low=1, high=65535)
-    return t(lang, "cfg_invalid")

@@ -22,6 +22,24 @@ ROOT = Path(__file__).resolve().parent.parent
 HEAVY_FOR_HELP = ("pydantic", "pydantic_settings", "sqlalchemy", "alembic", "slack_sdk",
                   "slack_bolt", "httpx", "holidays")  # fmt: skip
 HEAVY_FOR_PREVIEW = ("alembic", "slack_sdk", "slack_bolt", "httpx", "notion_client", "apscheduler")
+SLACK = ("slack_sdk", "slack_bolt", "httpx", "notion_client")
+# bot.settings reads the environment itself: pydantic-settings' sources cost ~0.1 s.
+SETTINGS = ("pydantic_settings",)
+# What each command must not load (issue #20): the package of every country's holidays
+# (bot.jp_holidays has Japan's written out), Alembic for a current database, Slack's SDK
+# for what never talks to Slack, and nothing past the settings for a refused run.
+NOT_LOADED = {
+    ("preview",): (*HEAVY_FOR_PREVIEW, *SETTINGS, "holidays", "bot.slack", "bot.notion"),
+    ("preview", "--format", "json"): (*HEAVY_FOR_PREVIEW, *SETTINGS, "holidays", "bot.slack"),
+    ("preview", "--date", "2027-09-23"): (*HEAVY_FOR_PREVIEW, *SETTINGS, "holidays"),  # holiday
+    ("status",): ("alembic", *SLACK, *SETTINGS, "holidays", "bot.slack", "bot.notion"),
+    ("export",): ("alembic", *SLACK, *SETTINGS, "holidays", "apscheduler", "bot.services"),
+    ("manifest",): ("alembic", *SLACK, *SETTINGS, "holidays", "bot.store", "bot.services"),
+    ("publish",): ("alembic", *SLACK, *SETTINGS, "holidays", "bot.store", "bot.wiring"),
+    ("remind",): ("alembic", *SLACK, *SETTINGS, "holidays", "bot.store", "bot.wiring"),
+    ("votes", "reconcile"): ("alembic", *SLACK, *SETTINGS, "holidays", "bot.store", "bot.wiring"),
+    ("run",): ("alembic", *SLACK, *SETTINGS, "holidays", "bot.store", "bot.wiring", "bot.run"),
+}
 
 PROBE = """
 import json, sys
@@ -47,7 +65,13 @@ def _loaded(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
         timeout=120,
     )
     report = json.loads(proc.stderr.strip().splitlines()[-1])
-    return report["code"], {name.split(".")[0] for name in report["modules"]}
+    names = report["modules"]
+    return report["code"], {n.split(".")[0] for n in names} | {_in_bot(n) for n in names}
+
+
+def _in_bot(name: str) -> str:
+    """``bot.store.db`` -> ``bot.store``: the project's own packages by their first level."""
+    return ".".join(name.split(".")[:2]) if name.startswith("bot.") else name.split(".")[0]
 
 
 @pytest.mark.slow
@@ -66,6 +90,18 @@ def test_preview_of_a_current_database_needs_no_alembic_nor_slack(tmp_path: Path
     code, modules = _loaded(tmp_path, "preview", "--format", "json")
     assert code == 0
     assert not modules & set(HEAVY_FOR_PREVIEW), sorted(modules & set(HEAVY_FOR_PREVIEW))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", list(NOT_LOADED), ids=" ".join)
+def test_each_command_loads_only_what_it_needs(tmp_path: Path, args: tuple[str, ...]) -> None:
+    from bot.store import open_database
+
+    open_database(f"sqlite:///{tmp_path / 'studybot.db'}").dispose()  # migrated once
+    code, modules = _loaded(tmp_path, *args)
+    # publish, remind, votes and run are refused (no Slack token) before any Slack call.
+    assert code == (2 if args[0] in ("publish", "remind", "votes", "run") else 0)
+    assert not modules & set(NOT_LOADED[args]), sorted(modules & set(NOT_LOADED[args]))
 
 
 def test_the_cli_exit_codes_are_the_failure_modules() -> None:

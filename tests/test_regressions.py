@@ -425,7 +425,7 @@ def test_manifest_http_url_is_checked(tmp_path: Path, cli: Cli, url: str, expect
 
 
 def test_manifest_http_url_accepted() -> None:
-    from bot.__main__ import _manifest_url_problem
+    from bot.cli.getting_started import manifest_url_problem as _manifest_url_problem
 
     for url in ("https://bot.example.com", "https://bot.example.com/studybot/"):
         assert _manifest_url_problem(url, "en") is None

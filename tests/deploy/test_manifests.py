@@ -10,7 +10,7 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
-from bot.__main__ import cmd_manifest
+from bot.cli.getting_started import cmd_manifest
 from bot.settings import load_settings
 from bot.slack.manifest import BOT_SCOPES
 from tests.deploy.conftest import REPO
