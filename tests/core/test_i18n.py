@@ -45,7 +45,7 @@ _BUILT_KEYS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     # t(lang, f"skip_reason_{cycle.skip_reason(date) or 'configured'}"): skip_reason() says
     # "holiday" for a public holiday, None (so "configured") for SKIP_DATES.
     ("bot/services/calendar.py", "skip_reason_", "", ("configured", "holiday")),
-    ("bot/__main__.py", "skip_reason_", "", ("configured", "holiday")),
+    ("bot/cli/common.py", "skip_reason_", "", ("configured", "holiday")),
     # t(lang, f"reason_{skipped.reason}"): the reason codes of bot.archive.parsing.SkippedLine.
     (
         "bot/archive/cli.py",
