@@ -66,6 +66,7 @@ def run(quick: bool = False) -> Result:
         result.summary = ["bot.notion.publisher (NotionPublisher, make_client) is not there yet."]
         return result
     from bot.notion.blocks import agenda_blocks
+    from bot.services.publications import NotionRecord
     from bot.store import Repository, open_database
 
     wanted_agenda = agenda(sizes.topics, sizes.members)
@@ -85,7 +86,7 @@ def run(quick: bool = False) -> Result:
         try:
             publisher = module.NotionPublisher(
                 client,
-                Repository(database),
+                NotionRecord(Repository(database)),  # the record the publisher reports to
                 database_id=ref.database_id,
                 parent_page_id=None,
                 date_property=None,

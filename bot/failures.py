@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.core.i18n import Language, t
-from bot.doctor import AUTH_ERRORS, doctor_text
+from bot.doctor import AUTH_ERRORS
 from bot.logs import redact
 
 # Exit codes (README): 0 done, 1 failed, 2 configuration.
@@ -61,7 +61,7 @@ def explain(
         fix = "db_read_only_fix" if error.key == "db_read_only" else None
         return Failure(
             f"DATABASE_URL: {t(lang, error.key, detail=error.detail)}",
-            t(lang, fix) if fix else doctor_text(lang, "db_error_fix"),
+            t(lang, fix) if fix else t(lang, "db_error_fix"),
             EXIT_CONFIG,
         )
     if isinstance(error, SlackApiError):
@@ -74,8 +74,8 @@ def explain(
     if isinstance(error, SlackClientError | OSError):
         # slack_sdk talks urllib: URLError, refused and reset connections are all OSErrors.
         return Failure(
-            "Slack: " + doctor_text(lang, "unreachable", url=slack_url),
-            doctor_text(lang, "slack_unreachable_fix"),
+            "Slack: " + t(lang, "unreachable", url=slack_url),
+            t(lang, "slack_unreachable_fix"),
         )
     notion = _notion(error, lang, notion_url)
     if notion is not None:
@@ -112,21 +112,19 @@ def slack_refusal(
     """Slack's error ``code`` for ``method`` with doctor's fix for it."""
     problem = f"Slack {method}: {code}"
     if code in AUTH_ERRORS:
-        return Failure(problem, doctor_text(lang, "auth_fix"))
+        return Failure(problem, t(lang, "auth_fix"))
     if code == "channel_not_found":
         return Failure(
             f"Slack {method}: STUDY_CHANNEL={channel}: {code}",
-            doctor_text(lang, "channel_not_found_fix", bot="studybot"),
+            t(lang, "channel_not_found_fix", bot="studybot"),
         )
     if code == "not_in_channel":
-        return Failure(
-            problem, doctor_text(lang, "channel_invite_fix", name=channel, bot="studybot")
-        )
+        return Failure(problem, t(lang, "channel_invite_fix", name=channel, bot="studybot"))
     if code == "is_archived":
-        return Failure(problem, doctor_text(lang, "channel_archived_fix"))
+        return Failure(problem, t(lang, "channel_archived_fix"))
     if code == "missing_scope":
-        return Failure(f"{problem} {needed}".rstrip(), doctor_text(lang, "scopes_fix"))
-    return Failure(problem, doctor_text(lang, "slack_error_fix", method=method))
+        return Failure(f"{problem} {needed}".rstrip(), t(lang, "scopes_fix"))
+    return Failure(problem, t(lang, "slack_error_fix", method=method))
 
 
 def _notion(error: BaseException, lang: Language, notion_url: str) -> Failure | None:
@@ -140,11 +138,11 @@ def _notion(error: BaseException, lang: Language, notion_url: str) -> Failure | 
             "object_not_found": "notion_share_db_fix",
             "restricted_resource": "notion_capability_fix",
         }
-        return Failure(f"Notion: {code}", doctor_text(lang, fixes.get(code, "notion_other_fix")))
+        return Failure(f"Notion: {code}", t(lang, fixes.get(code, "notion_other_fix")))
     if isinstance(error, RequestTimeoutError | httpx.HTTPError):
         return Failure(
-            "Notion: " + doctor_text(lang, "unreachable", url=notion_url),
-            doctor_text(lang, "notion_unreachable_fix"),
+            "Notion: " + t(lang, "unreachable", url=notion_url),
+            t(lang, "notion_unreachable_fix"),
         )
     return None
 
@@ -157,6 +155,4 @@ def _database(error: BaseException, lang: Language) -> Failure | None:
     orig = getattr(error, "orig", None) or error
     first = str(orig).strip().splitlines()
     detail = redact(first[0][:200] if first else type(error).__name__)
-    return Failure(
-        t(lang, "fail_database", detail=detail), doctor_text(lang, "db_error_fix"), EXIT_FAILED
-    )
+    return Failure(t(lang, "fail_database", detail=detail), t(lang, "db_error_fix"), EXIT_FAILED)

@@ -17,7 +17,10 @@ from bot.jobs import reminder_trigger
 from bot.links.fetcher import SafeFetcher
 from bot.links.metadata import CACHED_FAILURE, LinkMetadata, LinkResolver, still_cached
 from bot.metrics import Metrics
+from bot.notion.ledger import RepoLedger
 from bot.services.cycle import CycleService, NotionTarget, SkipRegistry
+from bot.services.ports import NotionJournal
+from bot.services.publications import NotionRecord
 from bot.services.topics import SourceLookup, TopicService
 from bot.services.votes import VoteService
 from bot.settings import Settings
@@ -85,11 +88,14 @@ def build_runtime(
     *,
     clock: Callable[[], dt.datetime] = utc_now,
     lookup: Callable[[Repository], SourceLookup] | None = None,
-    notion: Callable[[Repository], NotionTarget | None] | None = None,
+    notion: Callable[[NotionJournal], NotionTarget | None] | None = None,
     card_refresh_interval: float = 2.0,
     owner: str | None = None,
 ) -> Runtime:
-    """Wire the bot from settings; tests call this with fake Slack/Notion URLs."""
+    """Wire the bot from settings; tests call this with fake Slack/Notion URLs.
+
+    ``notion`` builds the Notion target from the journal it is to report to.
+    """
     database = open_database(settings.database_url)
     repo = Repository(database, clock=clock)
     token = _secret(settings.slack_bot_token) or ""
@@ -114,7 +120,8 @@ def build_runtime(
     directory = Directory(client)
     refresher = CoalescingRefresher(cards.refresh, interval=card_refresh_interval)
     votes = VoteService(repo, settings.vote_emojis, directory, on_change=refresher.request)
-    notion_target = (notion or notion_publisher(settings, metrics))(repo)
+    # The Notion publisher reports to a journal the services own: it writes no record.
+    notion_target = (notion or notion_publisher(settings, metrics))(NotionRecord(repo))
     cycle_service = CycleService(
         repo,
         cycle,
@@ -134,6 +141,8 @@ def build_runtime(
         timer=settings.meeting_timer,
     )
     topics.on_change = cycle_service.topic_changed
+    topics.cards = cards
+    topics.on_late = cycle_service.add_late_topic
     # A submission's card and receipt wait while other requests wait for their ack.
     gate = AckGate()
     reminder = reminder_trigger(settings.reminder_cron, cycle)
@@ -193,10 +202,10 @@ def build_runtime(
 
 def notion_publisher(
     settings: Settings, metrics: Metrics | None = None
-) -> Callable[[Repository], NotionTarget | None]:
+) -> Callable[[NotionJournal], NotionTarget | None]:
     """The Notion publisher when NOTION_TOKEN and a target are configured, else none."""
 
-    def build(repo: Repository) -> NotionTarget | None:
+    def build(journal: NotionJournal) -> NotionTarget | None:
         if not settings.notion_enabled or settings.notion_token is None:
             return None
         from bot.notion.publisher import NotionPublisher, make_client
@@ -206,29 +215,15 @@ def notion_publisher(
             metrics.watch_httpx(client.client, "notion")
         return NotionPublisher(
             client,
-            repo,
+            journal,
             database_id=settings.notion_database_id,
             parent_page_id=settings.notion_parent_page_id,
             date_property=settings.notion_date_property,
             lang=settings.language,
-            ledger=RepoLedger(repo),
+            ledger=RepoLedger(journal),
         )
 
     return build
-
-
-class RepoLedger:
-    """The Notion publisher's memory of the body it wrote, kept in the database."""
-
-    def __init__(self, repo: Repository) -> None:
-        self.repo = repo
-
-    def load(self, meeting: dt.date) -> str | None:
-        return self.repo.load_body_state(meeting)
-
-    def save(self, meeting: dt.date, state: str) -> None:
-        self.repo.claim_publication(meeting, "notion", "ledger")
-        self.repo.save_body_state(meeting, state)
 
 
 class StoreLinkCache:

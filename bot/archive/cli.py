@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.archive.messages import t
-from bot.core.i18n import Language
+from bot.core.i18n import Language, t
+from bot.core.text import clip
 
 if TYPE_CHECKING:
     from bot.archive.importer import FileReport, ImportReport
@@ -41,10 +41,6 @@ def add_commands(
         "--since", type=date_type, metavar="DATE", help=text(lang, "cli_h_since")
     )
     exporting.add_argument("--out", type=Path, metavar="FILE", help=text(lang, "cli_h_export_out"))
-
-
-def _clip(text: str, limit: int = SKIPPED_TEXT_MAX) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def file_summary(report: FileReport, lang: Language) -> str:
@@ -80,7 +76,7 @@ def render_report(report: ImportReport, lang: Language) -> str:
             lines.append("  " + t(lang, "import_lines_skipped", count=len(file.skipped)))
             for skipped in file.skipped[:SKIPPED_SHOWN_PER_FILE]:
                 reason = t(lang, f"reason_{skipped.reason}")
-                text = _clip(skipped.text)
+                text = clip(skipped.text, SKIPPED_TEXT_MAX)
                 lines.append(
                     "    "
                     + t(lang, "import_skipped_line", line=skipped.line, reason=reason, text=text)

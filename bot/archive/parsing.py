@@ -71,7 +71,7 @@ _RULE_LINES = frozenset(
 class SkippedLine(NamedTuple):
     """A line that was not imported: its 1-based number, its text and a reason code.
 
-    Reason codes (see ``bot.archive.messages``): ``before_title``, ``before_presenter``,
+    Reason codes (see ``bot.core.i18n.archive``): ``before_title``, ``before_presenter``,
     ``note_without_topic``, ``no_title``, ``bad_date``, ``votes``, ``other_meeting``,
     ``no_presenter_name``.
     """

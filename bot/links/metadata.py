@@ -1,4 +1,10 @@
-"""Titles, authors and years for links: page metadata, paper-site recognition, the arXiv API."""
+"""Link metadata and its resolver: a title, authors and year for each link, from the arXiv API,
+a paper site's API or the page itself, through a cache; one bad link never sinks the others.
+
+Page titles are read in :mod:`bot.links.pages`, the arXiv API in :mod:`bot.links.arxiv`, the
+other paper sites in :mod:`bot.links.papers`; each answers with a ``PaperFacts``, which
+:meth:`LinkMetadata.of` turns into this module's one answer per link.
+"""
 
 from __future__ import annotations
 
@@ -6,50 +12,40 @@ import datetime as dt
 import logging
 import re
 import threading
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from html import unescape
 from typing import Final, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from bot.links.fetcher import TIMEOUT, FetchResult
+from bot.core.clock import utc_now
+from bot.core.urls import arxiv_id
+from bot.links.arxiv import ARXIV_API, ARXIV_BATCH, NOT_HTML, fetch_arxiv
+from bot.links.fetcher import TIMEOUT
+from bot.links.pages import PaperFacts, parse_page
 from bot.links.papers import (
     ARXIV_PAGE,
     HF_PAPER,
+    Fetcher,
     PaperEndpoints,
     PaperLookup,
     SourceRef,
-    github_repo,
     paper_source,
 )
 
 _log = logging.getLogger(__name__)
 
-ARXIV_API: Final = "https://export.arxiv.org/api/query"
-ARXIV_BATCH: Final = 50
 DEFAULT_WORKERS: Final = 32  # 30 slow sources finish in one wave
 FAILURE_TTL: Final = dt.timedelta(minutes=10)
 """How long a failed lookup is remembered: retries stay cheap, a fixed page is seen soon."""
 
-# Stable notes of LinkMetadata besides the fetcher's error codes.
-NOT_HTML: Final = "not_html"
+# Stable notes of LinkMetadata besides the fetcher's error codes (and arxiv's NOT_HTML).
 NO_TITLE: Final = "no_title"
 ARXIV_NOT_FOUND: Final = "arxiv_not_found"
 INTERNAL_ERROR: Final = "internal_error"
 CACHED_FAILURE: Final = "cached_failure"  # a recent failure remembered without its code
-
-_ARXIV_NS: Final = "http://arxiv.org/schemas/atom"
-_ATOM: Final = {"atom": "http://www.w3.org/2005/Atom", "arxiv": _ARXIV_NS}
-_YEAR: Final = re.compile(r"\b(1[89]\d{2}|2\d{3})\b")
-
-_ARXIV_ID: Final = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
-_ARXIV_PATH: Final = re.compile(rf"/(?:abs|pdf|html|format|ps)/{_ARXIV_ID}(?:\.pdf)?(?:/.*)?")
-_ARXIV_LABEL: Final = re.compile(rf"arxiv:\s*{_ARXIV_ID}", re.IGNORECASE)
-_ARXIV_HOSTS: Final = frozenset({"arxiv.org", "export.arxiv.org"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +54,11 @@ class LinkMetadata:
 
     ``note`` is a stable code explaining a failure (``timeout``, ``private_address``,
     ``no_title``, ...); callers fall back to the URL as label.
+
+    The database keeps the same facts as ``bot.store.records.LinkMeta``, with ``fetched_at``
+    instead of ``note`` (a failure's code is not stored: it comes back as ``cached_failure``);
+    ``bot.wiring.StoreLinkCache`` converts between the two. They stay two: the store imports
+    nothing from ``bot.links``.
     """
 
     url: str
@@ -70,14 +71,26 @@ class LinkMetadata:
     venue: str | None = None
     code_url: str | None = None
 
+    @classmethod
+    def of(cls, url: str, facts: PaperFacts, *, is_paper: bool) -> LinkMetadata:
+        """What a source said about ``url``: ``ok`` when it named a title, else ``no_title``."""
+        found = facts.title is not None
+        return cls(
+            url,
+            title=facts.title,
+            authors=facts.authors,
+            year=facts.year,
+            is_paper=is_paper,
+            ok=found,
+            note=None if found else NO_TITLE,
+            venue=facts.venue,
+            code_url=facts.code_url,
+        )
+
 
 def still_cached(ok: bool, fetched_at: dt.datetime, now: dt.datetime) -> bool:
     """A success is kept for good; a failure for :data:`FAILURE_TTL`."""
     return ok or now - fetched_at < FAILURE_TTL
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class MetadataCache(Protocol):
@@ -93,14 +106,10 @@ class MetadataCache(Protocol):
     def put(self, meta: LinkMetadata) -> None: ...
 
 
-class Fetcher(Protocol):
-    def fetch(self, url: str) -> FetchResult: ...
-
-
 class MemoryCache:
     """Thread-safe in-process MetadataCache."""
 
-    def __init__(self, clock: Callable[[], dt.datetime] = _utc_now) -> None:
+    def __init__(self, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self._items: dict[str, tuple[LinkMetadata, dt.datetime]] = {}
         self._lock = threading.Lock()
         self._clock = clock
@@ -115,215 +124,6 @@ class MemoryCache:
     def put(self, meta: LinkMetadata) -> None:
         with self._lock:
             self._items[meta.url] = (meta, self._clock())
-
-
-def _collapse(text: str | None) -> str | None:
-    if text is None:
-        return None
-    collapsed = " ".join(text.split())
-    return collapsed or None
-
-
-def _year(text: str | None) -> int | None:
-    match = _YEAR.search(text or "")
-    return int(match.group(1)) if match else None
-
-
-@dataclass(frozen=True, slots=True)
-class PageMetadata:
-    """Metadata found in an HTML document."""
-
-    title: str | None
-    authors: tuple[str, ...]
-    year: int | None
-
-
-HEAD_CHARS: Final = 128 * 1024
-"""At most this much of a page is scanned: ``<title>`` and ``og:title`` live in its head."""
-
-_TAG_NAME: Final = re.compile(r"[a-zA-Z][^\s/>\x00]*")
-_GAP: Final = re.compile(r"[\s/]*")
-_ATTR_NAME: Final = re.compile(r"[^\s/>][^\s/>=]*")
-_EQUALS: Final = re.compile(r"\s*=\s*")
-_UNQUOTED: Final = re.compile(r"[^\s>]*")
-_INNER_TAG: Final = re.compile(r"<[^<>]*>")
-_RAW_TEXT: Final = frozenset(
-    {"script", "style", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript", "title"}
-)
-
-
-def _closing(name: str) -> re.Pattern[str]:
-    return re.compile(rf"</{name}[\s/>]", re.IGNORECASE)
-
-
-_CLOSERS: Final = {name: _closing(name) for name in _RAW_TEXT}
-
-
-def _attributes(html: str, pos: int) -> tuple[dict[str, str], int] | None:
-    """The attributes of a start tag from ``pos``, and where the tag ends; None if it never does.
-
-    Every step consumes what it looked at, so a tag costs time linear in its length.
-    """
-    attrs: dict[str, str] = {}
-    size = len(html)
-    while True:
-        gap = _GAP.match(html, pos)
-        assert gap is not None  # [\s/]* always matches
-        pos = gap.end()
-        if pos >= size:
-            return None
-        if html[pos] == ">":
-            return attrs, pos + 1
-        name = _ATTR_NAME.match(html, pos)
-        assert name is not None  # html[pos] is neither a gap nor ">"
-        pos = name.end()
-        value = ""
-        equals = _EQUALS.match(html, pos)
-        if equals is not None:
-            pos = equals.end()
-            if pos < size and html[pos] in "\"'":
-                close = html.find(html[pos], pos + 1)
-                if close < 0:
-                    return None  # the rest of the page is inside the value
-                value, pos = html[pos + 1 : close], close + 1
-            else:
-                bare = _UNQUOTED.match(html, pos)
-                assert bare is not None  # [^\s>]* always matches
-                value, pos = bare.group(), bare.end()
-        attrs.setdefault(name.group().lower(), unescape(value))
-
-
-class _HeadScan:
-    """Collects ``<meta>`` titles, Highwire ``citation_*`` tags and the first ``<title>``.
-
-    A single forward pass with ``str.find`` and anchored, non-backtracking patterns:
-    each step moves past what it examined, so any input costs linear time. (The
-    stdlib ``HTMLParser`` rescans its buffer and takes seconds on a hostile 64 KiB.)
-    """
-
-    def __init__(self) -> None:
-        self.meta: dict[str, str] = {}
-        self.authors: list[str] = []
-        self.title: str | None = None
-        self.svg_depth = 0  # an inline icon's <title> is not the page's
-        self.head_done = False
-
-    def scan(self, html: str) -> None:
-        pos = 0
-        while not (self.head_done and (self.meta or self.title is not None)):
-            opened = html.find("<", pos)
-            if opened < 0:
-                return
-            after = opened + 1
-            if html.startswith("!--", after):
-                close = html.find("-->", after + 3)
-                if close < 0:
-                    return
-                pos = close + 3
-            elif html.startswith(("!", "?", "/"), after):
-                close = html.find(">", after)
-                if close < 0:
-                    return
-                name = _TAG_NAME.match(html, after + 1)
-                if html[after] == "/" and name is not None:
-                    self._end(name.group().lower())
-                pos = close + 1
-            elif (name := _TAG_NAME.match(html, after)) is None:
-                pos = after  # a lone "<" is text
-            else:
-                tag = name.group().lower()
-                found = _attributes(html, name.end())
-                if found is None:
-                    return
-                attrs, pos = found
-                self._start(tag, attrs, self_closing=html[pos - 2] == "/")
-                if tag in _RAW_TEXT:
-                    closer = _CLOSERS[tag].search(html, pos)
-                    content = html[pos : closer.start() if closer else len(html)]
-                    if tag == "title" and self.title is None and not self.svg_depth:
-                        self.title = unescape(_INNER_TAG.sub("", content))
-                    if closer is None:
-                        return
-                    pos = closer.start()
-
-    def _start(self, tag: str, attrs: dict[str, str], *, self_closing: bool) -> None:
-        if tag == "meta":
-            key = (attrs.get("property") or attrs.get("name") or "").strip().lower()
-            content = attrs.get("content")
-            if key and content is not None:
-                if key == "citation_author":
-                    if (author := _collapse(content)) is not None:
-                        self.authors.append(author)
-                else:
-                    self.meta.setdefault(key, content)
-        elif tag == "svg" and not self_closing:
-            self.svg_depth += 1
-        elif tag == "body":
-            self.head_done = True
-
-    def _end(self, tag: str) -> None:
-        if tag == "svg":
-            self.svg_depth = max(0, self.svg_depth - 1)
-        elif tag == "head":
-            self.head_done = True
-
-
-def _scan(html: str) -> _HeadScan:
-    """Scan the head of a page (the caller has cut it to :data:`HEAD_CHARS`)."""
-    scan = _HeadScan()
-    scan.scan(html)
-    return scan
-
-
-def scan_head(html: str) -> tuple[dict[str, str], tuple[str, ...]]:
-    """The ``<meta>`` name -> content map and the ``citation_author`` names of a page's head."""
-    scan = _scan(html[:HEAD_CHARS])
-    return scan.meta, tuple(dict.fromkeys(scan.authors))
-
-
-def parse_page(html: str) -> PageMetadata:
-    """Title (``og:title``, ``twitter:title``, ``citation_title``, ``<title>``), authors, year.
-
-    Only the first :data:`HEAD_CHARS` characters are looked at, and scanning stops
-    after the head once a title was found.
-    """
-    scan = _scan(html[:HEAD_CHARS])
-    meta = scan.meta
-    title = None
-    for key in ("og:title", "twitter:title", "citation_title"):
-        title = _collapse(meta.get(key))
-        if title is not None:
-            break
-    if title is None:
-        title = _collapse(scan.title)
-    year = None
-    for key in ("citation_publication_date", "citation_date", "citation_year", "dc.date"):
-        year = _year(meta.get(key))
-        if year is not None:
-            break
-    return PageMetadata(title, tuple(dict.fromkeys(scan.authors)), year)
-
-
-def extract_title(html: str) -> str | None:
-    """The page title: ``og:title``, ``twitter:title``, ``citation_title``, then ``<title>``."""
-    return parse_page(html).title
-
-
-def arxiv_id(url: str) -> str | None:
-    """The arXiv identifier (without version) of an arXiv URL or ``arXiv:`` label."""
-    text = url.strip()
-    label = _ARXIV_LABEL.fullmatch(text)
-    if label is not None:
-        return label.group("id")
-    try:
-        parts = urlsplit(text)
-        host = (parts.hostname or "").removeprefix("www.")
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in {"http", "https"} or host not in _ARXIV_HOSTS:
-        return None
-    match = _ARXIV_PATH.fullmatch(parts.path)
-    return match.group("id") if match else None
 
 
 def _path_kind(host: str, path: str, query: str) -> str | None:
@@ -368,53 +168,6 @@ def paper_kind(url: str) -> str | None:
     if kind is None and (ref := paper_source(url)) is not None:
         kind = ref.kind  # a page of an arXiv paper elsewhere (Hugging Face, alphaXiv, ...)
     return kind
-
-
-@dataclass(frozen=True, slots=True)
-class ArxivEntry:
-    """One paper from an arXiv API answer."""
-
-    arxiv_id: str
-    title: str
-    authors: tuple[str, ...]
-    year: int | None
-    venue: str = "arXiv"
-    code_url: str | None = None
-
-
-def parse_arxiv_feed(feed: str) -> dict[str, ArxivEntry]:
-    """Entries of an arXiv API Atom answer by version-less id; error entries skipped."""
-    if "<!DOCTYPE" in feed or "<!ENTITY" in feed:
-        return {}  # the API never sends them; entity tricks are not worth parsing
-    try:
-        root = ET.fromstring(feed)
-    except ET.ParseError:
-        return {}
-    entries: dict[str, ArxivEntry] = {}
-    for entry in root.findall("atom:entry", _ATOM):
-        identifier = arxiv_id(entry.findtext("atom:id", default="", namespaces=_ATOM))
-        title = _collapse(entry.findtext("atom:title", default=None, namespaces=_ATOM))
-        if identifier is None or title is None:
-            continue
-        names = (
-            _collapse(author.findtext("atom:name", default=None, namespaces=_ATOM))
-            for author in entry.findall("atom:author", _ATOM)
-        )
-        published = entry.findtext("atom:published", default=None, namespaces=_ATOM)
-        journal = _collapse(entry.findtext("arxiv:journal_ref", default=None, namespaces=_ATOM))
-        code = github_repo(
-            entry.findtext(path, default=None, namespaces=_ATOM)
-            for path in ("arxiv:comment", "atom:summary")
-        )
-        entries[identifier] = ArxivEntry(
-            identifier,
-            title,
-            tuple(n for n in names if n),
-            _year(published),
-            journal or "arXiv",
-            code,
-        )
-    return entries
 
 
 class LinkResolver:
@@ -516,16 +269,7 @@ class LinkResolver:
                 return LinkMetadata(url, is_paper=True, note=TIMEOUT)
             fallback = self._plain_page(url)
             return replace(fallback, is_paper=True)
-        return LinkMetadata(
-            url,
-            title=found.title,
-            authors=found.authors,
-            year=found.year,
-            is_paper=True,
-            ok=True,
-            venue=found.venue,
-            code_url=found.code_url,
-        )
+        return LinkMetadata.of(url, found, is_paper=True)
 
     def _plain_page(self, url: str) -> LinkMetadata:
         is_paper = paper_kind(url) is not None
@@ -534,42 +278,18 @@ class LinkResolver:
             return LinkMetadata(url, is_paper=is_paper, note=result.error)
         if result.text is None:
             return LinkMetadata(url, is_paper=is_paper, note=NOT_HTML)
-        page = parse_page(result.text)
-        return LinkMetadata(
-            url,
-            title=page.title,
-            authors=page.authors,
-            year=page.year,
-            is_paper=is_paper,
-            ok=page.title is not None,
-            note=None if page.title is not None else NO_TITLE,
-        )
+        return LinkMetadata.of(url, parse_page(result.text), is_paper=is_paper)
 
     def _arxiv(self, batch: Mapping[str, str]) -> dict[str, LinkMetadata]:
         """One API call for a batch of ``url -> arXiv id``."""
-        ids = list(dict.fromkeys(batch.values()))
-        query = self._arxiv_api.copy_merge_params(
-            {"id_list": ",".join(ids), "max_results": str(len(ids))}
-        )
-        result = self._fetcher.fetch(str(query))
-        if result.error is not None or result.text is None:
-            note = result.error or NOT_HTML
-            return {url: LinkMetadata(url, is_paper=True, note=note) for url in batch}
-        entries = parse_arxiv_feed(result.text)
+        entries = fetch_arxiv(self._fetcher, self._arxiv_api, list(dict.fromkeys(batch.values())))
+        if isinstance(entries, str):
+            return {url: LinkMetadata(url, is_paper=True, note=entries) for url in batch}
         resolved: dict[str, LinkMetadata] = {}
         for url, aid in batch.items():
             entry = entries.get(aid)
             if entry is None:
                 resolved[url] = LinkMetadata(url, is_paper=True, note=ARXIV_NOT_FOUND)
             else:
-                resolved[url] = LinkMetadata(
-                    url,
-                    entry.title,
-                    entry.authors,
-                    entry.year,
-                    is_paper=True,
-                    ok=True,
-                    venue=entry.venue,
-                    code_url=entry.code_url,
-                )
+                resolved[url] = LinkMetadata.of(url, entry, is_paper=True)
         return resolved

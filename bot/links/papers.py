@@ -16,6 +16,7 @@ from typing import Any, Final, Protocol
 from urllib.parse import parse_qs, quote, urlsplit
 
 from bot.links.fetcher import FetchResult
+from bot.links.pages import HEAD_CHARS, PaperFacts, scan_head
 
 OPENREVIEW_API: Final = "https://api2.openreview.net"
 CROSSREF_API: Final = "https://api.crossref.org"
@@ -57,17 +58,6 @@ class PaperEndpoints:
     crossref: str = CROSSREF_API
     acl_anthology: str = ACL_ANTHOLOGY
     hugging_face: str = HUGGING_FACE
-
-
-@dataclass(frozen=True, slots=True)
-class PaperFacts:
-    """What one source says about a paper."""
-
-    title: str | None
-    authors: tuple[str, ...] = ()
-    venue: str | None = None
-    year: int | None = None
-    code_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,8 +246,6 @@ def parse_crossref(body: str) -> PaperFacts | None:
 
 def parse_acl_page(html: str) -> PaperFacts | None:
     """An ACL Anthology paper page: Highwire ``citation_*`` meta tags, and its code link."""
-    from bot.links.metadata import HEAD_CHARS, scan_head  # metadata imports this module
-
     meta, authors = scan_head(html)
     title = _clean(meta.get("citation_title")) or _clean(meta.get("og:title"))
     if title is None:

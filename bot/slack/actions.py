@@ -9,16 +9,15 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.archive.search import ACTION_SEARCH_NEXT, parse_next_page_value
+from bot.archive.search import parse_next_page_value
 from bot.core.i18n import t
 from bot.slack import ids
 from bot.slack.blocks import escape
 from bot.slack.commands import show_search
 from bot.slack.deps import SlackDeps
 from bot.slack.edge import tell_member
-from bot.slack.modal import tell
-from bot.slack.views import carry_over_modal, topic_modal
-from bot.store import NotFoundError
+from bot.slack.forms import carry_over_modal, topic_modal
+from bot.slack.replies import tell
 
 
 def register(app: App, *, deps: SlackDeps) -> None:
@@ -27,7 +26,7 @@ def register(app: App, *, deps: SlackDeps) -> None:
     app.action(ids.ACTION_EDIT)(_edit(deps))
     app.action(ids.ACTION_OPEN_NOTION)(lambda ack: ack())
     app.action(ids.ACTION_CARRY_OVER)(_carry_over_form(deps))
-    app.action(ACTION_SEARCH_NEXT)(_search_next(deps))
+    app.action(ids.ACTION_SEARCH_NEXT)(_search_next(deps))
     app.view(ids.CARRY_OVER_CALLBACK)(_carry_over(deps))
 
 
@@ -41,19 +40,10 @@ def _topic_id(body: dict[str, Any]) -> int | None:
 def _withdraw(deps: SlackDeps, *, undo: bool) -> Callable[..., None]:
     def handle(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        topic_id = _topic_id(body)
-        user_id = str(body["user"]["id"])
-        try:
-            topic = deps.topics.withdraw(topic_id, user_id) if topic_id else None
-        except NotFoundError:
-            topic = None
+        topic = deps.topics.withdraw(_topic_id(body), str(body["user"]["id"]), undo=undo)
         if topic is None:
             tell_member(body, client, respond, t(deps.lang, "not_yours"), replace_original=False)
             return
-        if undo:
-            deps.cards.delete(topic)
-        else:
-            deps.cards.refresh(topic.id)
         key = "undo_done" if undo else "withdraw_done"
         tell_member(
             body, client, respond, t(deps.lang, key, title=topic.title), replace_original=True
@@ -65,12 +55,8 @@ def _withdraw(deps: SlackDeps, *, undo: bool) -> Callable[..., None]:
 def _edit(deps: SlackDeps) -> Callable[..., None]:
     def handle(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        topic_id = _topic_id(body)
-        try:
-            topic = deps.topics.repo.get_topic(topic_id) if topic_id else None
-        except NotFoundError:
-            topic = None
-        if topic is None or topic.presenter.user_id != str(body["user"]["id"]):
+        topic = deps.topics.own_topic(_topic_id(body), str(body["user"]["id"]))
+        if topic is None:
             tell_member(body, client, respond, t(deps.lang, "not_yours"), replace_original=False)
             return
         view = topic_modal(

@@ -9,6 +9,8 @@ from bot.core.agenda import Agenda, agenda_order
 from bot.core.i18n import Language, t
 from bot.core.markup import link_label, segments
 from bot.core.model import Note, Topic
+from bot.core.text import clip
+from bot.slack import ids
 
 MAX_BLOCKS = 50
 SECTION_TEXT_MAX = 3000
@@ -45,10 +47,6 @@ def note_mrkdwn(note: Note) -> str:
         link(seg.url, seg.text) if seg.url else escape(seg.text) for seg in segments(note.text)
     )
     return f"{'    ' * note.depth}• {body}"
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # The indivisible pieces of mrkdwn: a ``<...>`` link or mention, an entity, a character.
@@ -104,7 +102,7 @@ def topic_line(topic: Topic, lang: Language = "ja", slot: str = "") -> str:
         f" — {escape(topic.presenter.name)} · {votes}{late}"
     )
     if len(line) > SECTION_TEXT_MAX:
-        line = f"{slot}{escape(f'[{topic.tag}]')} {escape(_clip(topic.title, 200))} · {votes}"
+        line = f"{slot}{escape(f'[{topic.tag}]')} {escape(clip(topic.title, 200))} · {votes}"
     return line
 
 
@@ -127,6 +125,11 @@ def _agenda_items(agenda: Agenda, lang: Language) -> list[tuple[Block, int]]:
     return items
 
 
+def plain(text: str) -> Block:
+    """A plain_text object, cut to the 150 characters Slack allows in labels and titles."""
+    return {"type": "plain_text", "text": text[:150]}
+
+
 def section(mrkdwn: str) -> Block:
     """A mrkdwn section, clipped to Slack's 3,000 characters without breaking markup."""
     text = clip_mrkdwn(mrkdwn, SECTION_TEXT_MAX)
@@ -142,7 +145,7 @@ def agenda_blocks(
     carry_over: bool = False,
 ) -> list[Block]:
     """The agenda message: header, one section per topic, folding the tail to fit 50 blocks."""
-    header = _clip(
+    header = clip(
         t(lang, "agenda_header", date=agenda.meeting.isoformat(), group=agenda.group_name),
         HEADER_TEXT_MAX,
     )
@@ -157,7 +160,7 @@ def agenda_blocks(
                 "type": "button",
                 "text": {"type": "plain_text", "text": t(lang, "open_in_notion")},
                 "url": notion_url,
-                "action_id": "agenda_open_notion",
+                "action_id": ids.ACTION_OPEN_NOTION,
             }
         )
     if carry_over:
@@ -165,7 +168,7 @@ def agenda_blocks(
             {
                 "type": "button",
                 "text": {"type": "plain_text", "text": t(lang, "carry_over_button")},
-                "action_id": "agenda_carry_over",
+                "action_id": ids.ACTION_CARRY_OVER,
                 "value": agenda.meeting.isoformat(),
             }
         )

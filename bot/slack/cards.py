@@ -13,8 +13,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.i18n import Language, t
 from bot.core.model import Topic
+from bot.services.ports import CardStore
 from bot.slack.views import confirmation, topic_card
-from bot.store import Repository
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class Cards:
     """The channel's topic cards: post once, record the ts, update in place."""
 
     client: WebClient
-    repo: Repository
+    repo: CardStore
     channel: str
     lang: Language
     vote_emoji: str = "+1"
@@ -40,7 +40,13 @@ class Cards:
     on_post: Callable[[bool], None] | None = field(default=None, init=False, repr=False)
 
     def post(self, topic: Topic) -> Topic:
-        """Post the card; if Slack refuses, the topic stays stored and the caller says so."""
+        """Post the card and record it; if Slack refuses, the topic stays stored as it was."""
+        where = self.send(topic)
+        return topic if where is None else self.repo.set_card(topic.id, *where)
+
+    def send(self, topic: Topic) -> tuple[str, str] | None:
+        """Post the card: its (channel, ts), or None when Slack refused (logged; the
+        topic is stored and its card is posted again at publish)."""
         text, blocks = topic_card(topic, self.lang, self.vote_emoji)
         try:
             response = self.client.chat_postMessage(
@@ -57,13 +63,13 @@ class Cards:
             )
             if self.on_post is not None:
                 self.on_post(False)
-            return topic
+            return None
         if self.on_post is not None:
             self.on_post(True)
         ts = str(response["ts"])
         channel = str(response.get("channel") or self.channel)
         log.info("card_posted", extra={"topic_id": topic.id, "ts": ts})
-        return self.repo.set_card(topic.id, channel, ts)
+        return channel, ts
 
     def ensure(self, topic: Topic) -> Topic:
         """The topic's card: the recorded one, ours found in the channel, or a new one."""

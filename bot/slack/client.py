@@ -56,6 +56,9 @@ class SafeConnectionRetry(ConnectionErrorRetryHandler):
 class SafeServerErrorRetry(ServerErrorRetryHandler):
     """5xx answers are retried for reads and updates, never for a post."""
 
+    # The same override as SafeConnectionRetry's on another base: the SDK's handlers
+    # share no hook where the "never post twice" rule could be written once.
+
     def _can_retry(
         self,
         *,

@@ -11,17 +11,19 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.archive.query import parse_query
-from bot.archive.search import PAGE_SIZE, page_offset, search_blocks, search_problem
+from bot.archive.search import PAGE_SIZE, page_offset
 from bot.core.i18n import t
-from bot.core.model import Presenter
-from bot.core.submission import slack_unescape
+from bot.core.submission import parse_submission, slack_unescape
 from bot.services.topics import Outcome
 from bot.slack import ids
 from bot.slack.blocks import agenda_blocks, escape, section
 from bot.slack.deps import SlackDeps
+from bot.slack.forms import topic_modal
 from bot.slack.names import SlackNames
+from bot.slack.replies import outcome_reply
 from bot.slack.richtext import Names, relabel_mentions
-from bot.slack.views import confirmation, help_blocks, list_blocks, rejection, topic_modal
+from bot.slack.search import search_blocks, search_problem
+from bot.slack.views import help_blocks, list_blocks
 
 log = logging.getLogger(__name__)
 
@@ -50,54 +52,34 @@ def _topic_command(deps: SlackDeps, names: Names) -> Callable[..., None]:
 def _submit_later(
     deps: SlackDeps, respond: Respond, command: dict[str, Any], text: str, names: Names
 ) -> None:
-    """The submission's work after the ack; a failure still reaches the member."""
+    """`/topic TEXT` after the ack: one submission; a failure still reaches the member."""
+
+    def reply(outcome: Outcome) -> None:
+        fallback, blocks = outcome_reply(deps, outcome, slack_unescape(outcome.text))
+        respond(text=fallback, blocks=blocks, response_type="ephemeral")
+
     try:
         presenter = deps.directory.presenter(str(command["user_id"]), command.get("user_name"))
         # Mentions named as the form and the shortcut name them (one look-up for all).
-        submit(deps, respond, presenter, relabel_mentions(text, names))
+        typed = relabel_mentions(text, names)
+        draft = parse_submission(typed, deps.topics.tags)
+        deps.topics.submit(presenter, draft, typed, tell=reply)
     except Exception:
         log.exception("submission_failed", extra={"user": command.get("user_id")})
-        typed = escape(slack_unescape(text))
-        respond(text=f"{t(deps.lang, 'internal_error')}\n```{typed}```", response_type="ephemeral")
+        echo = escape(slack_unescape(text))
+        respond(text=f"{t(deps.lang, 'internal_error')}\n```{echo}```", response_type="ephemeral")
 
 
 def open_form(deps: SlackDeps, client: WebClient, trigger_id: str, channel_id: str) -> None:
-    coming = deps.topics.coming_meeting()
+    this_week, next_week = deps.topics.form_weeks()
     view = topic_modal(
         deps.lang,
         deps.topics.tags.names,
         channel_id=channel_id,
-        this_week=coming,
-        next_week=deps.topics.cycle.following(coming),
+        this_week=this_week,
+        next_week=next_week,
     )
     client.views_open(trigger_id=trigger_id, view=view)
-
-
-def submit(deps: SlackDeps, respond: Respond, presenter: Presenter, text: str) -> None:
-    """Store and post the topic, or tell the member every rule that failed."""
-    outcome = deps.topics.submit_text(presenter, text)
-
-    def reply(fallback: str, blocks: list[Any]) -> None:
-        respond(text=fallback, blocks=blocks, response_type="ephemeral")
-
-    settle(deps, outcome, slack_unescape(text), reply)
-
-
-def settle(
-    deps: SlackDeps, outcome: Outcome, echo: str, reply: Callable[[str, list[Any]], None]
-) -> None:
-    """After a submission: the card and a receipt, or every failed rule with the member's
-    text; a late topic then joins the agenda that is already out."""
-    if outcome.topic is None:
-        problems = [deps.topics.problem_text(p) for p in outcome.problems]
-        if outcome.duplicate_of is not None:
-            problems.append(deps.cards.permalink_note(outcome.duplicate_of))
-        reply(*rejection([p for p in problems if p], echo, deps.lang))
-        return
-    topic = deps.cards.post(outcome.topic)
-    reply(*confirmation(topic, deps.lang, outcome.hints, outcome.paper))
-    if topic.late:
-        deps.cycle.add_late_topic(topic)
 
 
 def _help(deps: SlackDeps, respond: Respond, user_id: str, rest: str) -> None:

@@ -29,7 +29,7 @@ def _home(deps: SlackDeps) -> Callable[..., None]:
         meeting = deps.topics.coming_meeting()
         view = home_view(
             deps.lang,
-            deps.topics.cycle.meeting_start(meeting),
+            deps.topics.meeting_start(meeting),
             deps.topics.topics_of(user_id),
             deps.topics.meeting_topics(meeting),
         )

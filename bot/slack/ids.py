@@ -11,6 +11,7 @@ ACTION_EDIT = "topic_edit"
 ACTION_WITHDRAW = "topic_withdraw"
 ACTION_OPEN_NOTION = "agenda_open_notion"
 ACTION_CARRY_OVER = "agenda_carry_over"
+ACTION_SEARCH_NEXT = "search_next"
 
 BLOCK_TAG = "tag"
 BLOCK_URL = "url"

@@ -1,17 +1,15 @@
-"""Pure builders for topic cards, replies, the modal and App Home (domain in, dicts out)."""
+"""Pure builders for topic cards, replies and App Home (domain in, dicts out; the modals
+are in bot/slack/forms.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from bot.core.i18n import EXAMPLE as EXAMPLE_TEXT
 from bot.core.i18n import Language, t
-from bot.core.markup import segments
 from bot.core.model import Note, Topic, TopicStatus
 from bot.core.papers import Paper, shown_byline
-from bot.core.slots import SLOT_CHOICES
 from bot.slack import ids
 from bot.slack.blocks import (
     MAX_BLOCKS,
@@ -21,6 +19,7 @@ from bot.slack.blocks import (
     escape,
     link,
     note_mrkdwn,
+    plain,
     section,
     text_size,
 )
@@ -210,165 +209,6 @@ def list_blocks(topics: list[Topic], lang: Language, meeting: dt.date) -> tuple[
     return header, blocks
 
 
-def _option(text: str, value: str) -> Block:
-    return {"text": {"type": "plain_text", "text": text[:75]}, "value": value}
-
-
-def notes_rich_text(notes: tuple[Note, ...]) -> Block:
-    """Notes as a rich_text value (for prefilling the modal), links keeping their labels."""
-    elements: list[Block] = []
-    for note in notes:
-        inline: list[Block] = []
-        for seg in segments(note.text):
-            if seg.url:
-                inline.append({"type": "link", "url": seg.url, "text": seg.text})
-            else:
-                inline.append({"type": "text", "text": seg.text})
-        elements.append(
-            {
-                "type": "rich_text_list",
-                "style": "bullet",
-                "indent": min(note.depth, 6),
-                "elements": [{"type": "rich_text_section", "elements": inline}],
-            }
-        )
-    return {"type": "rich_text", "elements": elements}
-
-
-def topic_modal(
-    lang: Language,
-    tags: tuple[str, ...],
-    *,
-    tag: str | None = None,
-    url: str | None = None,
-    title: str | None = None,
-    notes: tuple[Note, ...] = (),
-    topic_id: int | None = None,
-    channel_id: str | None = None,
-    this_week: dt.date | None = None,
-    next_week: dt.date | None = None,
-    minutes: int | None = None,
-) -> View:
-    """The submission form: tag, source URL, title (optional), notes, length (optional),
-    target meeting."""
-    tag_element: Block = {
-        "type": "static_select",
-        "action_id": ids.INPUT_TAG,
-        "placeholder": {"type": "plain_text", "text": t(lang, "modal_tag_placeholder")},
-        "options": [_option(f"[{name}]", name) for name in tags],
-    }
-    if tag in tags:
-        tag_element["initial_option"] = _option(f"[{tag}]", tag)
-    url_element: Block = {
-        "type": "url_text_input",
-        "action_id": ids.INPUT_URL,
-        "placeholder": {"type": "plain_text", "text": "https://arxiv.org/abs/2301.00808"},
-    }
-    if url:
-        url_element["initial_value"] = url[:3000]
-    title_element: Block = {
-        "type": "plain_text_input",
-        "action_id": ids.INPUT_TITLE,
-        "max_length": 200,
-    }
-    if title:
-        title_element["initial_value"] = title[:200]
-    notes_element: Block = {"type": "rich_text_input", "action_id": ids.INPUT_NOTES}
-    if notes:
-        notes_element["initial_value"] = notes_rich_text(notes)
-    blocks: list[Block] = [
-        {
-            "type": "input",
-            "block_id": ids.BLOCK_TAG,
-            "label": _plain(t(lang, "modal_tag")),
-            "element": tag_element,
-        },
-        {
-            "type": "input",
-            "block_id": ids.BLOCK_URL,
-            "label": _plain(t(lang, "modal_url")),
-            "element": url_element,
-        },
-        {
-            "type": "input",
-            "block_id": ids.BLOCK_TITLE,
-            "optional": True,
-            "label": _plain(t(lang, "modal_title")),
-            "hint": _plain(t(lang, "modal_title_hint")),
-            "element": title_element,
-        },
-        {
-            "type": "input",
-            "block_id": ids.BLOCK_NOTES,
-            "optional": True,
-            "label": _plain(t(lang, "modal_notes")),
-            "hint": _plain(t(lang, "modal_notes_hint")),
-            "element": notes_element,
-        },
-    ]
-    blocks.append(_minutes_input(lang, minutes))
-    if topic_id is None and this_week and next_week:
-        this_option = _option(t(lang, "modal_this_week", date=this_week.isoformat()), "this")
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": ids.BLOCK_TARGET,
-                "label": _plain(t(lang, "modal_target")),
-                "element": {
-                    "type": "static_select",
-                    "action_id": ids.INPUT_TARGET,
-                    "initial_option": this_option,
-                    "options": [
-                        this_option,
-                        _option(t(lang, "modal_next_week", date=next_week.isoformat()), "next"),
-                    ],
-                },
-            }
-        )
-    metadata = json.dumps(
-        {
-            "topic_id": topic_id,
-            "channel_id": channel_id,
-            "this": this_week.isoformat() if this_week else None,
-            "next": next_week.isoformat() if next_week else None,
-        }
-    )
-    return {
-        "type": "modal",
-        "callback_id": ids.MODAL_CALLBACK,
-        "private_metadata": metadata,
-        "title": _plain(t(lang, "modal_heading_edit" if topic_id else "modal_heading")),
-        "submit": _plain(t(lang, "modal_submit")),
-        "close": _plain(t(lang, "modal_close")),
-        "blocks": blocks,
-    }
-
-
-def _minutes_input(lang: Language, minutes: int | None) -> Block:
-    """The optional slot length: 5 / 10 / 15 minutes; unset means an even share."""
-    options = [_option(t(lang, "modal_minutes_option", minutes=m), str(m)) for m in SLOT_CHOICES]
-    element: Block = {
-        "type": "static_select",
-        "action_id": ids.INPUT_MINUTES,
-        "placeholder": _plain(t(lang, "modal_minutes_hint")),
-        "options": options,
-    }
-    if minutes in SLOT_CHOICES:
-        element["initial_option"] = options[SLOT_CHOICES.index(minutes)]
-    return {
-        "type": "input",
-        "block_id": ids.BLOCK_MINUTES,
-        "optional": True,
-        "label": _plain(t(lang, "modal_minutes")),
-        "hint": _plain(t(lang, "modal_minutes_hint")),
-        "element": element,
-    }
-
-
-def _plain(text: str) -> Block:
-    return {"type": "plain_text", "text": text[:150]}
-
-
 def home_view(
     lang: Language,
     meeting_start: dt.datetime,
@@ -378,7 +218,7 @@ def home_view(
     """App Home: next meeting, your topics, and the coming meeting's topics with votes."""
     when = meeting_start.strftime("%Y-%m-%d %H:%M")
     blocks: list[Block] = [
-        {"type": "header", "text": _plain(t(lang, "home_next", when=when))},
+        {"type": "header", "text": plain(t(lang, "home_next", when=when))},
         section(f"*{t(lang, 'home_mine')}*"),
     ]
     live_mine = [x for x in mine if x.status != TopicStatus.WITHDRAWN]
@@ -392,44 +232,3 @@ def home_view(
     if len(live) > 40:
         blocks.append(_context(t(lang, "more_topics", count=len(live) - 40)))
     return {"type": "home", "blocks": blocks[:100]}
-
-
-def carry_over_modal(
-    lang: Language, meeting: dt.date, topics: list[Topic], waiting: frozenset[int] = frozenset()
-) -> View:
-    """Choose the topics that were not presented; they move on with their votes. Those in
-    ``waiting`` (they did not fit the hour) come first, marked and already chosen."""
-    mark = t(lang, "carry_over_waiting")
-    options = [
-        _option(
-            f"{mark if x.id in waiting else ''}[{x.tag}] {x.title} — {x.presenter.name}"[:75],
-            str(x.id),
-        )
-        for x in topics[:100]
-    ]
-    preselected = [o for o, x in zip(options, topics, strict=False) if x.id in waiting]
-    blocks: list[Block] = [section(t(lang, "carry_over_label"))]
-    if options:
-        blocks = [
-            {
-                "type": "input",
-                "block_id": ids.BLOCK_CARRY,
-                "optional": True,
-                "label": _plain(t(lang, "carry_over_label")),
-                "element": {
-                    "type": "multi_static_select",
-                    "action_id": ids.INPUT_CARRY,
-                    "options": options,
-                    **({"initial_options": preselected} if preselected else {}),
-                },
-            }
-        ]
-    return {
-        "type": "modal",
-        "callback_id": ids.CARRY_OVER_CALLBACK,
-        "private_metadata": meeting.isoformat(),
-        "title": _plain(t(lang, "carry_over_title")),
-        "submit": _plain(t(lang, "carry_over_submit")),
-        "close": _plain(t(lang, "modal_close")),
-        "blocks": blocks,
-    }

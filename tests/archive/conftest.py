@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import Repository, open_database
-from tests.conftest import postgres_schema
+from tests.conftest import migrated_postgres, migrated_sqlite
 
 DATA = Path(__file__).resolve().parent / "data"
 SEED_001 = DATA / "001_3a8888a9d5ffff60.txt"
@@ -33,7 +33,7 @@ def make_repo(tmp_path: Path) -> Iterator[RepoFactory]:
     databases = []
 
     def make() -> Repository:
-        database = open_database(f"sqlite:///{tmp_path / f'db{len(databases)}' / 'x.db'}")
+        database = open_database(migrated_sqlite(tmp_path / f"db{len(databases)}" / "x.db"))
         databases.append(database)
         return Repository(database)
 
@@ -50,7 +50,7 @@ def repo(make_repo: RepoFactory) -> Repository:
 @pytest.fixture
 def pg_repo() -> Iterator[Repository]:
     """A repository in a schema of its own on the test PostgreSQL server."""
-    with postgres_schema("s") as url:
+    with migrated_postgres() as url:
         database = open_database(url)
         try:
             yield Repository(database)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.archive.messages import keys, languages_of
+from bot.core.i18n import keys, languages_of
 
 
 def test_every_key_in_both_languages() -> None:

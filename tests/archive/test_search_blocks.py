@@ -5,15 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from bot.archive.search import (
-    ACTION_SEARCH_NEXT,
-    PAGE_SIZE,
-    next_page_value,
-    page_offset,
-    parse_next_page_value,
-    search_blocks,
-)
+from bot.archive.search import PAGE_SIZE, next_page_value, page_offset, parse_next_page_value
 from bot.core.model import Presenter, Topic
+from bot.slack.ids import ACTION_SEARCH_NEXT
+from bot.slack.search import search_blocks
 
 AT = dt.datetime(2024, 5, 13, tzinfo=dt.UTC)
 

@@ -19,7 +19,7 @@ from bot.core.agenda import Agenda
 from bot.core.model import Presenter
 from bot.core.submission import parse_submission
 from bot.core.tags import TagSet
-from bot.services import cycle as cycle_module
+from bot.services import publishing as cycle_module
 from bot.services.cycle import LEASE_TTL
 from bot.wiring import build_runtime
 from tests.cycle.test_cycle import MEETING, Clock, Page, agenda_messages, submit

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from bot.core.model import Presenter
+from bot.notion.ledger import RepoLedger
 from bot.notion.publisher import NotionPublisher, make_client
 from bot.slack.blocks import MAX_BLOCKS
 from bot.store import Repository
-from bot.wiring import RepoLedger
 from tests.fakes import FakeClock, FakeNotion
 from tests.slack.harness import Bot, Clock, agenda_messages, running_bot
 

@@ -1,4 +1,5 @@
-"""Local fake Slack and Notion HTTP APIs for tests (stdlib servers on 127.0.0.1)."""
+"""Local fakes for tests: Slack and Notion HTTP APIs (stdlib servers on 127.0.0.1); the
+in-memory store of the store ports is `tests.fakes.store.MemoryStore`."""
 
 from __future__ import annotations
 

@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from bot.links.fetcher import SafeFetcher, system_resolver
-from bot.links.metadata import LinkResolver, extract_title
+from bot.links.metadata import LinkResolver
+from bot.links.pages import extract_title
 
 from ._support import (
     PUBLIC_IP,

@@ -10,19 +10,17 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.core.urls import arxiv_id
+from bot.links.arxiv import parse_arxiv_feed
 from bot.links.fetcher import FetchResult, SafeFetcher
 from bot.links.metadata import (
     FAILURE_TTL,
-    HEAD_CHARS,
     LinkMetadata,
     LinkResolver,
     MemoryCache,
-    arxiv_id,
-    extract_title,
     paper_kind,
-    parse_arxiv_feed,
-    parse_page,
 )
+from bot.links.pages import HEAD_CHARS, extract_title, parse_page
 from bot.store import Repository, open_database
 from bot.store.records import LinkMeta
 from bot.wiring import StoreLinkCache
@@ -399,7 +397,7 @@ def test_a_huge_hostile_page_is_scanned_only_to_its_head(
     unit: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """#13.3: the scanner is handed at most HEAD_CHARS, whatever the page's size."""
-    import bot.links.metadata as metadata
+    import bot.links.pages as metadata
 
     handed: list[int] = []
     real_scan = metadata._scan

@@ -6,9 +6,12 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.core.urls import arxiv_id
+from bot.links.arxiv import parse_arxiv_feed
 from bot.links.decoding import decode_body
 from bot.links.fetcher import SafeFetcher
-from bot.links.metadata import arxiv_id, extract_title, paper_kind, parse_arxiv_feed
+from bot.links.metadata import paper_kind
+from bot.links.pages import extract_title
 from bot.links.safety import check_url
 
 from ._support import PUBLIC_IP, mock_factory

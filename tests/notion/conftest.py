@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
-from bot.notion.publisher import NotionPublisher, make_client
+from bot.notion.client import make_client
+from bot.notion.publisher import NotionPublisher
 from bot.notion.users import NotionRequests
+from bot.services.publications import NotionRecord
 from bot.store import Database, Repository, open_database
-from tests.conftest import postgres_schema
+from tests.conftest import migrated_postgres, migrated_sqlite
 from tests.fakes import DatabaseRef, FakeClock, FakeNotion
 
 TOKEN = "secret_fake_notion_token"
@@ -55,10 +57,10 @@ def backend() -> str:
 @pytest.fixture
 def database(backend: str, tmp_path: Path) -> Iterator[Database]:
     if backend == "sqlite":
-        with open_database(f"sqlite:///{tmp_path / 'studybot.db'}") as opened:
+        with open_database(migrated_sqlite(tmp_path / "studybot.db")) as opened:
             yield opened
         return
-    with postgres_schema("n") as url, open_database(url) as opened:
+    with migrated_postgres() as url, open_database(url) as opened:
         yield opened
 
 
@@ -95,6 +97,6 @@ def make_publisher(
             "monotonic": clock,
         }
         options.update(overrides)
-        return NotionPublisher(api or client, store or repo, **options)
+        return NotionPublisher(api or client, NotionRecord(store or repo), **options)
 
     return make

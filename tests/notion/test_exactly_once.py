@@ -10,7 +10,8 @@ import pytest
 from notion_client.errors import RequestTimeoutError
 
 from bot.notion.blocks import agenda_blocks
-from bot.notion.publisher import MemoryLedger, NotionUnavailable
+from bot.notion.errors import NotionUnavailable
+from bot.notion.ledger import MemoryLedger
 from bot.store import Repository, open_database
 from tests.fakes import DatabaseRef, FakeNotion
 from tests.notion.conftest import BOTH, PublisherFactory

@@ -8,13 +8,10 @@ import httpx
 import pytest
 
 from bot.notion.blocks import agenda_blocks
-from bot.notion.publisher import (
-    MAX_RETRY_AFTER,
-    NotionPublisher,
-    NotionUnavailable,
-    _retry_after,
-    make_client,
-)
+from bot.notion.client import MAX_RETRY_AFTER, _retry_after, make_client
+from bot.notion.errors import NotionUnavailable
+from bot.notion.publisher import NotionPublisher
+from bot.services.publications import NotionRecord
 from bot.store import Repository
 from tests.fakes import DatabaseRef, FakeClock, FakeNotion
 from tests.notion.conftest import TOKEN, PublisherFactory
@@ -135,7 +132,7 @@ def test_slow_answers_time_out_and_are_retried(
     fake.slow(0.6, n=1)
     publisher = NotionPublisher(
         quick,
-        repo,
+        NotionRecord(repo),
         database_id=db.database_id,
         parent_page_id=None,
         date_property=None,

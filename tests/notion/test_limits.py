@@ -9,7 +9,7 @@ from notion_client.errors import APIResponseError
 
 from bot.core.agenda import Agenda, compile_agenda
 from bot.core.model import Note
-from bot.notion.publisher import NotionRejected
+from bot.notion.errors import NotionRejected
 from bot.store import Repository
 from tests.fakes import FakeNotion
 from tests.fakes.notion import MAX_BODY_BYTES

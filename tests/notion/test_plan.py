@@ -8,19 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.notion.publisher import (
-    _DELETE,
-    _FILL,
-    _INSERT,
-    _KEEP,
-    _NO_KIDS,
-    _REWRITE,
-    _Entry,
-    _Node,
-    node,
-    pack,
-    plan,
-)
+from bot.notion.ledger import _Entry
+from bot.notion.planner import _DELETE, _FILL, _INSERT, _KEEP, _REWRITE, plan
+from bot.notion.tree import _NO_KIDS, _Node, node, pack
 from bot.notion.users import notion_user_ids
 from tests.fakes import FakeNotion
 from tests.notion.helpers import deferred, requests_for

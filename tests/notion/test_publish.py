@@ -10,7 +10,9 @@ import pytest
 
 from bot.core.agenda import compile_agenda
 from bot.notion.blocks import agenda_blocks
-from bot.notion.publisher import NotionPublisher, NotionRejected, page_url
+from bot.notion.errors import NotionRejected, page_url
+from bot.notion.publisher import NotionPublisher
+from bot.services.publications import NotionRecord
 from bot.store import Repository
 from tests.fakes import DatabaseRef, FakeClock, FakeNotion
 from tests.notion.conftest import TOKEN, PublisherFactory
@@ -240,7 +242,7 @@ def test_unshared_database_is_rejected_with_a_fix(
 
 
 def test_bad_token_is_rejected(fake: FakeNotion, make_publisher: PublisherFactory) -> None:
-    from bot.notion.publisher import make_client
+    from bot.notion.client import make_client
 
     bad = make_client("secret_wrong", fake.url)
     with pytest.raises(NotionRejected) as caught:
@@ -317,12 +319,17 @@ def test_logs_have_event_names_and_never_the_token(
 def test_constructor_refuses_impossible_settings(client: Any, repo: Repository) -> None:
     with pytest.raises(ValueError, match="database_id"):
         NotionPublisher(
-            client, repo, database_id=None, parent_page_id=None, date_property=None, lang="ja"
+            client,
+            NotionRecord(repo),
+            database_id=None,
+            parent_page_id=None,
+            date_property=None,
+            lang="ja",
         )
     with pytest.raises(ValueError):
         NotionPublisher(
             client,
-            repo,
+            NotionRecord(repo),
             database_id="x",
             parent_page_id=None,
             date_property=None,

@@ -23,6 +23,7 @@ from bot.settings import Settings, load_settings
 from bot.slack.agenda import EVENT_TYPE as AGENDA_EVENT
 from bot.slack.app import HttpServer
 from bot.wiring import Runtime, build_runtime
+from tests.conftest import migrated_sqlite
 from tests.fakes import FakeSlack
 
 TOKEN = "xoxb-test-token"
@@ -171,6 +172,8 @@ def running_bot(
     with fake:
         for user, name in (("U04SHUN", "Shun Ito"), ("U01NAOTO", "Naoto Shimakoshi")):
             fake.add_user(user, name, real_name=name, email=f"{user.lower()}@example.com")
+        if "DATABASE_URL" not in extra and not (tmp / "bot.db").exists():
+            migrated_sqlite(tmp / "bot.db")  # the default URL's file, at the head revision
         settings = settings_for(fake, tmp, **extra)
         kwargs: dict[str, Any] = {"clock": clock} if clock else {}
         if notion is not None:

@@ -181,7 +181,7 @@ def test_rejection_of_a_huge_text_stays_within_slack_limits() -> None:
 
 
 def test_search_result_clipping_keeps_the_link_whole() -> None:
-    from bot.archive.search import search_blocks
+    from bot.slack.search import search_blocks
 
     # 300 characters of "&" escape to 1,500; with a 1,900-character URL the section is
     # over 3,000 and the old clip cut it inside the link.

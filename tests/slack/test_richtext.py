@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from bot.core.model import Note
 from bot.core.submission import parse_submission
 from bot.core.tags import TagSet
+from bot.slack.forms import notes_rich_text
 from bot.slack.richtext import IdNames, rich_text_to_notes, split_message
-from bot.slack.views import notes_rich_text
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "slack"
 URL = "https://arxiv.org/abs/2301.00808"

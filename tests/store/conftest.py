@@ -12,7 +12,7 @@ import pytest
 
 from bot.core.model import NewTopic, Note, Presenter
 from bot.store import Database, Repository, open_database
-from tests.conftest import postgres_schema
+from tests.conftest import migrated_postgres, migrated_sqlite, postgres_schema
 
 JST = dt.timezone(dt.timedelta(hours=9))
 MEETING = dt.date(2024, 5, 16)
@@ -34,13 +34,21 @@ class FakeClock:
         return self.now
 
 
+# Fixtures that open the database at db_url: their tests get it migrated already (a copy,
+# see tests/conftest.py), so opening it does nothing; the others get it empty.
+_OPENED_BY = frozenset({"database", "replicas"})
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """URL of an empty database; SQLite in a not yet existing directory."""
+    """URL of an empty database (SQLite in a not yet existing directory), or of one at
+    the head revision with empty tables when the test uses a fixture that opens it."""
+    migrated = bool(_OPENED_BY & set(request.fixturenames))
+    path = tmp_path / "data" / "studybot.db"
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'data' / 'studybot.db'}"
+        yield migrated_sqlite(path) if migrated else f"sqlite:///{path}"
     else:
-        with postgres_schema("s") as url:
+        with migrated_postgres() if migrated else postgres_schema("s") as url:
             yield url
 
 

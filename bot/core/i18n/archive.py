@@ -1,14 +1,10 @@
-"""User-facing strings of the archive commands and search, in Japanese and English."""
+"""The archive commands (import, export) and /topic search."""
 
 from __future__ import annotations
 
-from bot.core.i18n import Language
+from bot.core.i18n.types import Language
 
-_MESSAGES: dict[str, dict[Language, str]] = {
-    "import_progress": {
-        "ja": "[{index}/{count}] {path}: {summary}",
-        "en": "[{index}/{count}] {path}: {summary}",
-    },
+MESSAGES: dict[str, dict[Language, str]] = {
     "import_meeting": {
         "ja": "{date} の回 — 取り込み {imported} 件、取り込み済み {present} 件",
         "en": "meeting {date} — {imported} imported, {present} already present",
@@ -94,18 +90,3 @@ _MESSAGES: dict[str, dict[Language, str]] = {
     "search_meta": {"ja": "{date} の回 · {name} · {votes}", "en": "{date} · {name} · {votes}"},
     "search_next": {"ja": "次の {count} 件", "en": "Next {count}"},
 }
-
-
-def t(lang: Language, key: str, **params: object) -> str:
-    """The archive message ``key`` in ``lang`` with ``params`` filled in."""
-    template = _MESSAGES[key][lang]
-    return template.format(**params) if params else template
-
-
-def keys() -> frozenset[str]:
-    """Every archive message key (a test checks both languages exist)."""
-    return frozenset(_MESSAGES)
-
-
-def languages_of(key: str) -> frozenset[str]:
-    return frozenset(_MESSAGES[key])
