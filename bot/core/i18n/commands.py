@@ -54,7 +54,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "ja": "{date} の票を Slack のリアクションと照合しました: 修正 {count} 件",
         "en": "Reconciled the {date} votes with Slack's reactions: {count} corrected",
     },
-    # The command line (bot/__main__.py, bot/failures.py).
+    # The command line (bot/cli, bot/failures.py).
     "fail_fix": {"ja": "対処: {fix}", "en": "fix: {fix}"},
     "fail_unexpected": {
         "ja": "予期しないエラー（{kind}）: {detail}",
