@@ -10,12 +10,11 @@ Two shapes are understood, line by line, and never with an exception:
   ``# YYYY-MM-DD group``, ``### @Name``, ``[tag] [title](url) 👍 n`` and ``- `` notes
   nested by two spaces.
 
-An export has lost what cannot be seen in text: embedded links (so ``url`` is None)
-and Notion's heading/paragraph distinction. A line without a tag therefore starts a
-topic (tag ``その他``) only when it is the first line of a presenter's section; later
-untagged lines are kept as notes, because a paragraph heading inside a topic's notes
-("バージョン管理の基礎") cannot be told from an untagged title. Nothing typed is lost
-that way; anything that cannot be placed is reported in ``skipped`` with a reason code.
+An export has lost what cannot be seen in text: embedded links (so ``url`` is None) and
+Notion's heading/paragraph distinction. A line without a tag therefore starts a topic (tag
+``その他``) only when it is the first line of a presenter's section; later untagged lines are
+notes, as a heading inside a topic's notes ("バージョン管理の基礎") cannot be told from an
+untagged title. Nothing typed is lost; what cannot be placed is in ``skipped`` with a reason.
 """
 
 from __future__ import annotations
