@@ -7,6 +7,7 @@ deadline.
 
 from __future__ import annotations
 
+import cProfile
 import json
 import math
 import os
@@ -489,3 +490,15 @@ class LoopbackServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(5)
+
+
+def print_profile(profile: cProfile.Profile, top: int) -> None:
+    """Print a cProfile run twice: by cumulative time, then by own time (the profilers)."""
+    import io
+    import pstats
+
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    print(out.getvalue())

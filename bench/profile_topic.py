@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
-import pstats
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,7 +21,7 @@ from typing import Any, TypeVar
 
 from slack_bolt.request import BoltRequest
 
-from bench._common import CHANNEL, SECRET, TOKEN, command_body, signed_headers
+from bench._common import CHANNEL, SECRET, TOKEN, command_body, print_profile, signed_headers
 
 T = TypeVar("T")
 
@@ -92,11 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         runtime.close()
     slack.stop()
     if not args.no_profile:
-        out = io.StringIO()
-        stats = pstats.Stats(profile, stream=out)
-        stats.sort_stats("cumulative").print_stats(args.top)
-        stats.sort_stats("tottime").print_stats(args.top)
-        print(out.getvalue())
+        print_profile(profile, args.top)
     print(
         f"{args.n} /topic submissions (ack + card + receipt): app CPU"
         f" {mine / args.n * 1000:.2f} ms each; process CPU {cpu / args.n * 1000:.2f} ms"

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
-import pstats
 import tempfile
 import time
 from pathlib import Path
@@ -26,6 +24,7 @@ from bench._common import (
     TOKEN,
     command_body,
     event_body,
+    print_profile,
     reaction_event,
     signed_headers,
 )
@@ -104,11 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         runtime.close()
     slack.stop()
     if not args.no_profile:
-        out = io.StringIO()
-        stats = pstats.Stats(profile, stream=out)
-        stats.sort_stats("cumulative").print_stats(args.top)
-        stats.sort_stats("tottime").print_stats(args.top)
-        print(out.getvalue())
+        print_profile(profile, args.top)
     print(
         f"{args.n} reaction events: app CPU {mine / args.n * 1000:.2f} ms each;"
         f" wall {wall / args.n * 1000:.2f} ms"
