@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import store_ports as ports
+from bot.services import ports
 from bot.store import Repository, records
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,9 +28,6 @@ STORE_PORTS = (
 )
 # The store's values and errors (Publication, NotFoundError, UNSET, ...) may be imported.
 VALUES = {name for name in vars(records) if not name.startswith("_")}
-# Service modules that still import bot.store.Repository on this branch: their owners
-# switch them to bot.services.store_ports (issue #15, item 2); then empty this set.
-NOT_YET = {"calendar.py", "cycle.py", "leases.py", "publishing.py", "reminders.py", "votes.py"}
 
 
 def concrete_store_imports(source: str) -> list[str]:
@@ -57,18 +54,7 @@ def concrete_store_imports(source: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "module",
-    [
-        pytest.param(
-            path.name,
-            marks=pytest.mark.xfail(
-                strict=False,
-                reason="still imports bot.store.Repository; its owner switches it to the ports",
-            ),
-        )
-        if path.name in NOT_YET
-        else path.name
-        for path in sorted(SERVICES.glob("*.py"))
-    ],
+    [path.name for path in sorted(SERVICES.glob("*.py"))],
 )
 def test_services_import_no_concrete_store_class(module: str) -> None:
     assert concrete_store_imports((SERVICES / module).read_text(encoding="utf-8")) == []
@@ -89,7 +75,7 @@ def test_services_import_no_concrete_store_class(module: str) -> None:
         ),
         ("from bot.store import UNSET, DuplicateSourceError, Publication\n", []),
         ("from bot.store.records import LinkMeta\n", []),
-        ("from bot.services.store_ports import TopicStore\n", []),
+        ("from bot.services.ports import TopicStore\n", []),
     ],
 )
 def test_the_rule_catches_what_it_is_for(source: str, found: list[str]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services.store_ports import (
+from bot.services.ports import (
     BodyStateStore,
     EventLog,
     JobRunStore,

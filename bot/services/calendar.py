@@ -7,15 +7,20 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.core.agenda import Agenda
 from bot.core.i18n import Language, t
 from bot.core.model import Topic, TopicStatus
 from bot.core.weeks import WEEKDAYS, Cycle
-from bot.services.ports import AgendaChannel
-from bot.store import DuplicateSourceError, Repository
+from bot.services.ports import AgendaChannel, JobRunStore, MeetingStore, TopicStore
+from bot.store.records import DuplicateSourceError
 
 log = logging.getLogger("bot.services.cycle")
+
+
+class CalendarStores(MeetingStore, TopicStore, JobRunStore, Protocol):
+    """The meetings and their skips, the topics carried over, the runs claimed once."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class SkipRegistry:
 
     def __init__(
         self,
-        repo: Repository,
+        repo: CalendarStores,
         base: Callable[[dt.date], bool],
         *,
         ttl: float = 5.0,
@@ -72,7 +77,7 @@ class Calendar:
 
     def __init__(
         self,
-        repo: Repository,
+        repo: CalendarStores,
         cycle: Cycle,
         channel: AgendaChannel,
         agenda: Callable[[dt.date], Agenda],

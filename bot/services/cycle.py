@@ -22,11 +22,11 @@ from bot.services.ports import (
     NotionPageRef,
     NotionTarget,
     PublishMetrics,
+    Store,
 )
 from bot.services.publishing import MAX_ROUNDS, Publishing, PublishReport
 from bot.services.reminders import Reminders
 from bot.services.votes import ReactionReader, VoteService
-from bot.store import Repository
 
 __all__ = [
     "HEARTBEAT",
@@ -52,7 +52,7 @@ class CycleService:
 
     def __init__(
         self,
-        repo: Repository,
+        repo: Store,
         cycle: Cycle,
         channel: AgendaChannel,
         votes: VoteService,

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from bot.store import Repository
+from bot.services.ports import LeaseStore
 
 log = logging.getLogger("bot.services.cycle")
 
@@ -73,7 +73,7 @@ def holder_is_dead(holder: str) -> bool:
 class Heartbeat:
     """Renews a lease from a background thread while the block runs."""
 
-    def __init__(self, repo: Repository, lease: str, holder: str, every: float) -> None:
+    def __init__(self, repo: LeaseStore, lease: str, holder: str, every: float) -> None:
         self.repo = repo
         self.lease = lease
         self.holder = holder

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.services.ports import PublicationRecord, PublicationStore, PublicationTarget
+from bot.services.ports import PublicationRecords
+from bot.store.records import Publication, PublicationTarget
 
 
 class Publications:
     """The publishing service's side: claims, failures, incidents and completions."""
 
-    def __init__(self, store: PublicationStore) -> None:
+    def __init__(self, store: PublicationRecords) -> None:
         self._store = store
 
-    def claim(self, meeting: dt.date, target: PublicationTarget, owner: str) -> PublicationRecord:
+    def claim(self, meeting: dt.date, target: PublicationTarget, owner: str) -> Publication:
         """The record of ``meeting`` on ``target``, created (claimed) if there is none."""
         return self._store.claim_publication(meeting, target, owner)
 
@@ -56,7 +57,7 @@ class Publications:
 class NotionRecord:
     """The ``NotionJournal`` the Notion publisher reports to, kept in the store."""
 
-    def __init__(self, store: PublicationStore) -> None:
+    def __init__(self, store: PublicationRecords) -> None:
         self._store = store
 
     def begin(self, meeting: dt.date, owner: str) -> str | None:

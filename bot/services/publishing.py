@@ -11,22 +11,35 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from bot.core.agenda import Agenda, compile_agenda
 from bot.core.i18n import Language, t
 from bot.core.model import Topic
 from bot.core.weeks import Cycle, upcoming_meeting
 from bot.services.leases import HEARTBEAT, LEASE_TTL, Heartbeat, alive, holder_is_dead
-from bot.services.ports import AgendaChannel, ChannelError, NotionTarget, PublishMetrics
+from bot.services.ports import (
+    AgendaChannel,
+    ChannelError,
+    LeaseStore,
+    MeetingStore,
+    NotionTarget,
+    PublicationRecords,
+    PublishMetrics,
+    TopicReader,
+)
 from bot.services.publications import Publications
 from bot.services.votes import Correction, ReactionReader, VoteService
-from bot.store import Repository
 
 log = logging.getLogger("bot.services.cycle")
 
 # Publishing again for work that arrived meanwhile stops after this many rounds; the
 # dirty mark then stays and the retry job publishes once more.
 MAX_ROUNDS = 5
+
+
+class PublishingStores(MeetingStore, TopicReader, PublicationRecords, LeaseStore, Protocol):
+    """The meeting's topics, its publication records and the lease of its publish."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +63,7 @@ class Publishing:
 
     def __init__(
         self,
-        repo: Repository,
+        repo: PublishingStores,
         cycle: Cycle,
         channel: AgendaChannel,
         votes: VoteService,

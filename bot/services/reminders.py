@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from bot.core.agenda import Agenda
 from bot.core.i18n import Language, t
 from bot.core.weeks import Cycle, upcoming_meeting
-from bot.services.ports import AgendaChannel
-from bot.store import Repository
+from bot.services.ports import AgendaChannel, JobRunStore, PublicationStore, TopicReader
 
 log = logging.getLogger("bot.services.cycle")
+
+
+class ReminderStores(TopicReader, PublicationStore, JobRunStore, Protocol):
+    """Who has submitted, where the agenda is (for the timer) and the runs claimed once."""
 
 
 class Reminders:
@@ -20,7 +24,7 @@ class Reminders:
 
     def __init__(
         self,
-        repo: Repository,
+        repo: ReminderStores,
         cycle: Cycle,
         channel: AgendaChannel,
         agenda: Callable[[dt.date], Agenda],

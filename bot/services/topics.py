@@ -14,7 +14,7 @@ from bot.core.submission import Draft, Problem, parse_submission, validate
 from bot.core.tags import TagSet
 from bot.core.urls import normalize_url
 from bot.core.weeks import Cycle, assign_meeting
-from bot.services.ports import CardPoster, SearchFilter, SourceLookup, TopicStore
+from bot.services.ports import CardPoster, SearchFilter, SourceLookup, TopicServiceStore
 from bot.services.topic_rules import (
     Checked,
     Member,
@@ -24,7 +24,7 @@ from bot.services.topic_rules import (
     duplicate_problem,
     refused_duplicate,
 )
-from bot.store import DuplicateSourceError, NotFoundError
+from bot.store.records import DuplicateSourceError, NotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class TopicService:
 
     def __init__(
         self,
-        repo: TopicStore,
+        repo: TopicServiceStore,
         cycle: Cycle,
         *,
         tags: TagSet | None = None,

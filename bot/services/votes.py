@@ -9,9 +9,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.core.model import Topic, TopicStatus
-from bot.store import Repository
+from bot.services.ports import TopicReader, VoteStore
 
 log = logging.getLogger(__name__)
+
+
+class VoteStores(VoteStore, TopicReader, Protocol):
+    """The votes, and the topics of a meeting whose cards are reconciled."""
 
 
 class ReactionReader(Protocol):
@@ -58,7 +62,7 @@ class VoteService:
 
     def __init__(
         self,
-        repo: Repository,
+        repo: VoteStores,
         vote_emojis: Iterable[str],
         bots: BotCheck,
         *,

@@ -2,7 +2,7 @@
 
 Its methods live with their aggregate (``meetings``, ``topics``, ``votes``,
 ``publications``, ``leases``, ``link_cache``); ``Repository`` offers all of them on one
-database and clock. The services depend on the Protocols of ``bot.services.store_ports``.
+database and clock. The services depend on the Protocols of ``bot.services.ports``.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.model import Meeting, Note, TopicStatus
-from bot.services.store_ports import Store
+from bot.services.ports import Store
 from bot.store import DuplicateSourceError, LinkMeta, NotFoundError, Repository, open_database
 from tests.conftest import postgres_schema
 from tests.fakes.store import MemoryStore
