@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from bot.core.i18n import Language, t
 from bot.notion.client import PAGE_SIZE, NotionApi, list_children
@@ -51,13 +51,13 @@ def resolve_target(
             raise NotionRejected(hint, status=400, code="no_data_source")
         source_id = str(sources[0]["id"])
         source = api.call("GET", f"data_sources/{source_id}", where="database")
-        props: dict[str, dict[str, Any]] = source.get("properties") or {}
-        title = next((name for name, p in props.items() if p.get("type") == "title"), None)
+        kinds = property_kinds(source.get("properties"))
+        title = next((name for name, kind in kinds.items() if kind == "title"), None)
         if title is None:
             hint = t(lang, "notion_publish_no_title", id=database_id)
             raise NotionRejected(hint, status=400, code="no_title_property")
         parent = {"type": "data_source_id", "data_source_id": source_id}
-        target = Target(parent, title, _date_in(props, date_property or None, lang), source_id)
+        target = Target(parent, title, _date_in(kinds, date_property or None, lang), source_id)
     log.info(
         "notion_target_resolved",
         extra={
@@ -69,20 +69,45 @@ def resolve_target(
     return target
 
 
-def _date_in(
-    props: Mapping[str, Mapping[str, Any]], name: str | None, lang: Language
-) -> str | None:
-    dates = [key for key, p in props.items() if p.get("type") == "date"]
-    if name is None:
-        return dates[0] if dates else None
-    if name not in props:
-        shown = ", ".join(dates) or "-"
-        hint = t(lang, "notion_publish_date_missing", name=name, dates=shown)
+DateProblem = Literal["missing", "not_date"]
+
+
+def property_kinds(properties: object) -> dict[str, str]:
+    """A data source's properties by name: their type (``title``, ``date``, ...)."""
+    if not isinstance(properties, Mapping):
+        return {}
+    return {
+        str(name): str(prop.get("type"))
+        for name, prop in properties.items()
+        if isinstance(prop, Mapping)
+    }
+
+
+def date_choice(
+    kinds: Mapping[str, str], wanted: str | None
+) -> tuple[str | None, DateProblem | None]:
+    """The property holding the meeting's date: ``wanted`` when it names a date property,
+    else the first date property (None when there is none); or why ``wanted`` cannot be.
+    The publisher and ``studybot doctor`` both decide by this rule."""
+    if not wanted:
+        return next((name for name, kind in kinds.items() if kind == "date"), None), None
+    if wanted not in kinds:
+        return None, "missing"
+    if kinds[wanted] != "date":
+        return None, "not_date"
+    return wanted, None
+
+
+def _date_in(kinds: Mapping[str, str], name: str | None, lang: Language) -> str | None:
+    chosen, problem = date_choice(kinds, name)
+    if problem == "missing":
+        dates = ", ".join(key for key, kind in kinds.items() if kind == "date") or "-"
+        hint = t(lang, "notion_publish_date_missing", name=name, dates=dates)
         raise NotionRejected(hint, status=400, code="date_property_missing")
-    if props[name].get("type") != "date":
-        hint = t(lang, "notion_publish_date_type", name=name, kind=props[name].get("type"))
+    if problem == "not_date":
+        hint = t(lang, "notion_publish_date_type", name=name, kind=kinds[str(name)])
         raise NotionRejected(hint, status=400, code="date_property_not_date")
-    return name
+    return chosen
 
 
 def create_or_adopt(
