@@ -20,6 +20,7 @@ class StoreBase:
 
     def __init__(self, database: Database, *, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self._write = database.write
+        self._database = database
         self._reads: sessionmaker[Session] = database.reads
         self._clock = clock
 

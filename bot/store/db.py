@@ -44,8 +44,8 @@ class Database:
         self.sessions: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
         # Read-only transactions: on SQLite they must not take the write lock, or a
         # burst of readers queues behind the writers until the busy timeout fails them.
-        reader = engine.execution_options(studybot_read=True)
-        self.reads: sessionmaker[Session] = sessionmaker(reader, expire_on_commit=False)
+        self.read_engine = engine.execution_options(studybot_read=True)
+        self.reads: sessionmaker[Session] = sessionmaker(self.read_engine, expire_on_commit=False)
         # PostgreSQL locks rows, not the file: its writers keep running side by side.
         self.writer: WriterLock | None = (
             WriterLock(WRITER_TIMEOUT_S) if engine.dialect.name == "sqlite" else None
@@ -57,6 +57,13 @@ class Database:
         guard: AbstractContextManager[object] = self.writer or nullcontext()
         with guard, self.sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """``write`` without the ORM session, for the hot paths that send plain SQL."""
+        guard: AbstractContextManager[object] = self.writer or nullcontext()
+        with guard, self.engine.begin() as conn:
+            yield conn
 
     @property
     def dialect(self) -> str:

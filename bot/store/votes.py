@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 
-from sqlalchemy import Connection, CursorResult, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, CursorResult, Dialect, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.model import TopicStatus
-from bot.store.base import StoreBase, insert_ignore, upsert
+from bot.store.base import StoreBase, upsert
 from bot.store.convert import check_emoji, join_emojis, split_emojis
-from bot.store.models import ProcessedEventRow, ReactionMarkRow, TopicRow, VoteRow
+from bot.store.models import ProcessedEventRow, VoteRow
 from bot.store.records import CardOwner, NotFoundError
 
 
@@ -24,11 +24,9 @@ class VoteRepository(StoreBase):
         """The topic of the card ``(channel, ts)`` as a vote needs it, in one narrow read
         (every reaction event asks; a whole topic with its vote count cost a fifth of
         a vote's CPU)."""
-        query = select(TopicRow.id, TopicRow.presenter_id, TopicRow.status).where(
-            TopicRow.card_channel == channel, TopicRow.card_ts == ts
-        )  # unique: ix_topics_card
-        with self._reads.begin() as s:
-            found = s.execute(query).first()
+        with self._database.read_engine.connect() as conn:
+            row = _run(conn, "card_owner", {"channel": channel, "ts": ts}).first()
+        found = cast("tuple[int, str, str] | None", row)
         if found is None:
             return None
         return CardOwner(found[0], found[1], found[2] == TopicStatus.WITHDRAWN.value)
@@ -54,19 +52,18 @@ class VoteRepository(StoreBase):
         """
         check_emoji(emoji)
         try:
-            with self._write() as s:
-                # Plain statements on the session's connection, not ORM objects or the
-                # ORM's statement handling: every vote comes here, and those were half
-                # of a vote's CPU. The same transaction, so exactly-once is unchanged.
-                conn = s.connection()
+            with self._database.write_connection() as conn:
+                # The driver's own SQL, written once per dialect (_SQL): every vote comes
+                # here, and building SQLAlchemy statements was most of a vote's CPU. The
+                # same statements in one transaction, so exactly-once is unchanged.
                 # The primary key refuses a re-delivery, even a concurrent one.
-                conn.execute(
-                    insert(ProcessedEventRow).values(event_id=event_id, processed_at=self._clock())
-                )
-                if conn.scalar(select(TopicRow.id).where(TopicRow.id == topic_id)) is None:
+                at = _bind_time(conn.dialect)(self._clock())
+                _run(conn, "event", {"event_id": event_id, "at": at})
+                if _run(conn, "topic", {"topic_id": topic_id}).first() is None:
                     raise NotFoundError(f"no topic {topic_id}")
-                if event_ts is None or self._newer(conn, topic_id, member_id, emoji, event_ts):
-                    self._change_vote(conn, topic_id, member_id, emoji, added)
+                key = {"topic_id": topic_id, "member_id": member_id}
+                if event_ts is None or self._newer(conn, key, emoji, event_ts):
+                    self._change_vote(conn, key, emoji, added)
         except IntegrityError:
             return False
         return True
@@ -123,37 +120,19 @@ class VoteRepository(StoreBase):
                 upsert(s, VoteRow, values, keys=("topic_id", "member_id"))
         return frozenset(wanted) - before, before - frozenset(wanted)
 
-    def _newer(
-        self, s: Connection, topic_id: int, member_id: str, emoji: str, event_ts: str
-    ) -> bool:
+    def _newer(self, conn: Connection, key: dict[str, Any], emoji: str, event_ts: str) -> bool:
         """Record ``event_ts`` as the newest for this key unless a newer one is there."""
         # One conditional upsert instead of insert, lock, read and update: it writes
-        # (and returns the row) unless the stored mark is newer; every vote comes here.
-        values = {
-            "topic_id": topic_id,
-            "member_id": member_id,
-            "emoji": emoji,
-            "event_micros": _micros(event_ts),
-        }
-        upsert = postgresql.insert if s.dialect.name == "postgresql" else sqlite.insert
-        stmt = upsert(ReactionMarkRow).values(values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["topic_id", "member_id", "emoji"],
-            set_={"event_micros": stmt.excluded.event_micros},
-            where=ReactionMarkRow.event_micros <= stmt.excluded.event_micros,
-        )
-        # RETURNING, not rowcount: a conflict that updates nothing must read as "older"
-        # on PostgreSQL's driver too.
-        return s.execute(stmt.returning(ReactionMarkRow.event_micros)).first() is not None
+        # (and returns the row) unless the stored mark is newer. RETURNING, not
+        # rowcount: a conflict that updates nothing must read as "older" on
+        # PostgreSQL's driver too.
+        values = {**key, "emoji": emoji, "micros": _micros(event_ts)}
+        return _run(conn, "mark", values).first() is not None
 
-    def _change_vote(
-        self, s: Connection, topic_id: int, member_id: str, emoji: str, added: bool
-    ) -> None:
+    def _change_vote(self, conn: Connection, key: dict[str, Any], emoji: str, added: bool) -> None:
         if added:
-            values = {"topic_id": topic_id, "member_id": member_id, "emojis": ""}
-            insert_ignore(s, VoteRow, values)
-        key = (VoteRow.topic_id == topic_id, VoteRow.member_id == member_id)
-        current = s.scalar(select(VoteRow.emojis).where(*key).with_for_update())
+            _run(conn, "vote_insert", key)
+        current = _run(conn, "vote_read", key).scalar()
         if current is None:
             return
         before = split_emojis(current)
@@ -161,10 +140,56 @@ class VoteRepository(StoreBase):
         if held == before and current:
             return  # a re-added or absent emoji: nothing to write
         if held:
-            change: Any = update(VoteRow).values(emojis=join_emojis(held))
+            _run(conn, "vote_update", {**key, "emojis": join_emojis(held)})
         else:
-            change = delete(VoteRow)
-        s.execute(change.where(*key))
+            _run(conn, "vote_delete", key)
+
+
+# The vote path's statements in SQL both databases read the same (ON CONFLICT and
+# RETURNING need SQLite 3.35+, as the rest of the store does). Written with ``:name``
+# and turned into each driver's own parameter style once, here.
+_VOTE_SQL = {
+    "card_owner": "SELECT id, presenter_id, status FROM topics"
+    " WHERE card_channel = :channel AND card_ts = :ts",  # unique: ix_topics_card
+    "event": "INSERT INTO processed_events (event_id, processed_at) VALUES (:event_id, :at)",
+    "topic": "SELECT id FROM topics WHERE id = :topic_id",
+    "mark": "INSERT INTO reaction_marks (topic_id, member_id, emoji, event_micros)"
+    " VALUES (:topic_id, :member_id, :emoji, :micros)"
+    " ON CONFLICT (topic_id, member_id, emoji) DO UPDATE"
+    " SET event_micros = excluded.event_micros"
+    " WHERE reaction_marks.event_micros <= excluded.event_micros"
+    " RETURNING event_micros",
+    "vote_insert": "INSERT INTO votes (topic_id, member_id, emojis)"
+    " VALUES (:topic_id, :member_id, '') ON CONFLICT (topic_id, member_id) DO NOTHING",
+    "vote_read": "SELECT emojis FROM votes WHERE topic_id = :topic_id AND member_id = :member_id",
+    "vote_update": "UPDATE votes SET emojis = :emojis"
+    " WHERE topic_id = :topic_id AND member_id = :member_id",
+    "vote_delete": "DELETE FROM votes WHERE topic_id = :topic_id AND member_id = :member_id",
+}
+_SQL = {
+    "sqlite": _VOTE_SQL,  # sqlite3 takes :name with a dict
+    "postgresql": {
+        name: re.sub(r":(\w+)", r"%(\1)s", sql)
+        + (" FOR UPDATE" if name == "vote_read" else "")  # the row stays ours to change
+        for name, sql in _VOTE_SQL.items()
+    },
+}
+_TIME_BINDS: dict[str, Callable[[dt.datetime], Any]] = {}
+
+
+def _run(conn: Connection, name: str, params: dict[str, Any]) -> CursorResult[Any]:
+    # exec_driver_sql: the statement and its dict go to the driver as they are.
+    return conn.exec_driver_sql(_SQL[conn.dialect.name][name], params)
+
+
+def _bind_time(dialect: Dialect) -> Callable[[dt.datetime], Any]:
+    """What the column type would send for an aware datetime (UTC; on SQLite its text)."""
+    bind = _TIME_BINDS.get(dialect.name)
+    if bind is None:
+        column_type = ProcessedEventRow.__table__.c.processed_at.type
+        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+        bind = _TIME_BINDS[dialect.name] = processor or (lambda value: value)
+    return bind
 
 
 def _micros(event_ts: str) -> int:
