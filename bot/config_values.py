@@ -13,9 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.i18n import Language, t
-from bot.core.weeks import WEEKDAYS, parse_weekday
+from bot.core.weeks import WEEKDAYS, Cycle, parse_weekday
 
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+# Slack conversation ids: C… public, G… private (older workspaces). A name such as
+# "general" is the usual mistake; it only fails at the first Slack call otherwise.
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
+# A reaction's name as Slack reports it (lowercase, digits, _ - + '), with a skin tone
+# when one is chosen; a pasted 👍 or "thumbs up" would never match a reaction.
+_EMOJI_NAME = re.compile(r"^[a-z0-9_+'-]+(::skin-tone-[2-6])?$")
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
 
@@ -48,6 +54,41 @@ def parse_duration(text: str) -> dt.timedelta:
         raise ConfigValueError("cfg_duration", value=shown(text, 20))
     days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
     return dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def emoji_names(value: tuple[str, ...]) -> tuple[str, ...]:
+    """Reaction names without their colons: at least one, each shaped like Slack's."""
+    names = tuple(v.strip(":") for v in value)
+    if not names:
+        raise ConfigValueError("cfg_emojis")
+    for name in names:
+        if not _EMOJI_NAME.match(name):
+            raise ConfigValueError("cfg_emoji_name", value=shown(name, 20))
+    return names
+
+
+def make_cycle(
+    timezone: str,
+    meeting_weekday: str,
+    meeting_time: str,
+    publish_time: str,
+    skip_dates: Collection[dt.date],
+    skip_jp_holidays: bool,
+) -> Cycle:
+    """The weekly cycle from validated values (Settings.cycle and Group.cycle)."""
+    from zoneinfo import ZoneInfo
+
+    from bot.jp_holidays import jp_holiday_checker
+
+    holiday = jp_holiday_checker() if skip_jp_holidays else None
+    return Cycle(
+        tz=ZoneInfo(timezone),
+        meeting_weekday=parse_weekday(meeting_weekday),
+        meeting_time=parse_time(meeting_time),
+        publish_time=parse_time(publish_time),
+        skip_dates=frozenset(skip_dates),
+        **({"is_holiday": holiday} if holiday else {}),
+    )
 
 
 def split_list(value: Any) -> tuple[str, ...]:

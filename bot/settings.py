@@ -26,9 +26,12 @@ from pydantic import (
     model_validator,
 )
 
+from bot.config_values import CHANNEL_ID as _CHANNEL_ID
 from bot.config_values import ConfigValueError as ConfigValueError
 from bot.config_values import (
+    emoji_names,
     error_text,
+    make_cycle,
     parse_duration,
     parse_time,
     read_environment,
@@ -46,9 +49,6 @@ CommaList = tuple[str, ...]  # "a, b c" in the environment (the validators split
 DateList = tuple[dt.date, ...]
 
 _DB_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg")
-# Slack conversation ids: C… public, G… private (older workspaces). A name such as
-# "general" is the usual mistake; it only fails at the first Slack call otherwise.
-_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
 _NOTION_ID = re.compile(
     r"([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
 )
@@ -99,6 +99,7 @@ class Settings(BaseModel):
     meeting_minutes: int = 60
     meeting_timer: bool = False
     metrics: bool = True  # /metrics (Prometheus) on PORT; false turns it off
+    groups_file: str | None = None  # YAML of several study groups (bot/groups.py)
 
     @field_validator("language", mode="before")
     @classmethod
@@ -116,10 +117,7 @@ class Settings(BaseModel):
     @field_validator("vote_emojis")
     @classmethod
     def _emoji_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        names = tuple(v.strip(":") for v in value)
-        if not names:
-            raise ConfigValueError("cfg_emojis")
-        return names
+        return emoji_names(value)
 
     @field_validator("skip_dates", mode="before")
     @classmethod
@@ -244,16 +242,13 @@ class Settings(BaseModel):
         )
 
     def cycle(self) -> Cycle:
-        from bot.jp_holidays import jp_holiday_checker
-
-        holiday = jp_holiday_checker() if self.skip_jp_holidays else None
-        return Cycle(
-            tz=self.zone,
-            meeting_weekday=parse_weekday(self.meeting_weekday),
-            meeting_time=parse_time(self.meeting_time),
-            publish_time=parse_time(self.publish_time),
-            skip_dates=frozenset(self.skip_dates),
-            **({"is_holiday": holiday} if holiday else {}),
+        return make_cycle(
+            self.timezone,
+            self.meeting_weekday,
+            self.meeting_time,
+            self.publish_time,
+            self.skip_dates,
+            self.skip_jp_holidays,
         )
 
     def secret_values(self) -> list[str]:

@@ -16,6 +16,7 @@ from bot.core.i18n import (
     commands,
     config,
     doctor,
+    groups,
     home,
     notion,
     reminders,
@@ -40,6 +41,7 @@ _AREAS: tuple[ModuleType, ...] = (
     archive,
     doctor,
     notion,
+    groups,
 )
 
 

@@ -21,6 +21,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "ja": "リアクション名を 1 つ以上指定してください（例: +1）",
         "en": "list at least one reaction name, e.g. +1",
     },
+    "cfg_emoji_name": {
+        "ja": "「{value}」はリアクション名ではありません。+1 や thumbsup のような Slack の名前"
+        "（コロンなし）を指定してください",
+        "en": "“{value}” is not a reaction name: use Slack's name such as +1 or thumbsup",
+    },
     "cfg_dates": {
         "ja": "YYYY-MM-DD の日付をカンマ区切りで指定してください（「{value}」は使えません）",
         "en": "expected YYYY-MM-DD dates, comma-separated, got “{value}”",
