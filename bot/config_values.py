@@ -19,9 +19,10 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 # Slack conversation ids: C… public, G… private (older workspaces). A name such as
 # "general" is the usual mistake; it only fails at the first Slack call otherwise.
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
-# A reaction's name as Slack reports it (lowercase, digits, _ - + '), with a skin tone
-# when one is chosen; a pasted 👍 or "thumbs up" would never match a reaction.
-_EMOJI_NAME = re.compile(r"^[a-z0-9_+'-]+(::skin-tone-[2-6])?$")
+# A reaction's name as Slack reports it (letters, digits, _ - + ', no capital Latin
+# letter; custom emoji may have Japanese names such as 了解), with a skin tone when one
+# is chosen; a pasted 👍 or "thumbs up" would never match a reaction.
+_EMOJI_NAME = re.compile(r"^(?:[^\W A-Z]|[+'-])+(::skin-tone-[2-6])?$")
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
 
