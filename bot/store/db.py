@@ -46,6 +46,13 @@ class Database:
         # burst of readers queues behind the writers until the busy timeout fails them.
         self.read_engine = engine.execution_options(studybot_read=True)
         self.reads: sessionmaker[Session] = sessionmaker(self.read_engine, expire_on_commit=False)
+        # One-statement reads on a hot path (a vote's card): on PostgreSQL without the
+        # BEGIN and ROLLBACK round trips, which a single statement does not need.
+        self.single_reads = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name == "postgresql"
+            else self.read_engine
+        )
         # PostgreSQL locks rows, not the file: its writers keep running side by side.
         self.writer: WriterLock | None = (
             WriterLock(WRITER_TIMEOUT_S) if engine.dialect.name == "sqlite" else None

@@ -24,7 +24,7 @@ class VoteRepository(StoreBase):
         """The topic of the card ``(channel, ts)`` as a vote needs it, in one narrow read
         (every reaction event asks; a whole topic with its vote count cost a fifth of
         a vote's CPU)."""
-        with self._database.read_engine.connect() as conn:
+        with self._database.single_reads.connect() as conn:
             row = _run(conn, "card_owner", {"channel": channel, "ts": ts}).first()
         found = cast("tuple[int, str, str] | None", row)
         if found is None:
@@ -54,12 +54,13 @@ class VoteRepository(StoreBase):
         try:
             with self._database.write_connection() as conn:
                 # The driver's own SQL, written once per dialect (_SQL): every vote comes
-                # here, and building SQLAlchemy statements was most of a vote's CPU. The
-                # same statements in one transaction, so exactly-once is unchanged.
-                # The primary key refuses a re-delivery, even a concurrent one.
+                # here, and building SQLAlchemy statements was most of a vote's CPU. One
+                # transaction with the event id, so exactly-once is unchanged: the
+                # primary key refuses a re-delivery, even a concurrent one.
+                # The event id is recorded only for a topic that exists (one statement).
                 at = _bind_time(conn.dialect)(self._clock())
-                _run(conn, "event", {"event_id": event_id, "at": at})
-                if _run(conn, "topic", {"topic_id": topic_id}).first() is None:
+                event = {"event_id": event_id, "at": at, "topic_id": topic_id}
+                if _run(conn, "event", event).first() is None:
                     raise NotFoundError(f"no topic {topic_id}")
                 key = {"topic_id": topic_id, "member_id": member_id}
                 if event_ts is None or self._newer(conn, key, emoji, event_ts):
@@ -130,9 +131,9 @@ class VoteRepository(StoreBase):
         return _run(conn, "mark", values).first() is not None
 
     def _change_vote(self, conn: Connection, key: dict[str, Any], emoji: str, added: bool) -> None:
-        if added:
-            _run(conn, "vote_insert", key)
-        current = _run(conn, "vote_read", key).scalar()
+        # An add creates the row or, if it is there, takes it as it is (row-locked on
+        # PostgreSQL), in one statement; a removal reads it, locked.
+        current = _run(conn, "vote_take" if added else "vote_read", key).scalar()
         if current is None:
             return
         before = split_emojis(current)
@@ -151,16 +152,18 @@ class VoteRepository(StoreBase):
 _VOTE_SQL = {
     "card_owner": "SELECT id, presenter_id, status FROM topics"
     " WHERE card_channel = :channel AND card_ts = :ts",  # unique: ix_topics_card
-    "event": "INSERT INTO processed_events (event_id, processed_at) VALUES (:event_id, :at)",
-    "topic": "SELECT id FROM topics WHERE id = :topic_id",
+    "event": "INSERT INTO processed_events (event_id, processed_at)"
+    " SELECT :event_id, :at WHERE EXISTS (SELECT 1 FROM topics WHERE id = :topic_id)"
+    " RETURNING event_id",
     "mark": "INSERT INTO reaction_marks (topic_id, member_id, emoji, event_micros)"
     " VALUES (:topic_id, :member_id, :emoji, :micros)"
     " ON CONFLICT (topic_id, member_id, emoji) DO UPDATE"
     " SET event_micros = excluded.event_micros"
     " WHERE reaction_marks.event_micros <= excluded.event_micros"
     " RETURNING event_micros",
-    "vote_insert": "INSERT INTO votes (topic_id, member_id, emojis)"
-    " VALUES (:topic_id, :member_id, '') ON CONFLICT (topic_id, member_id) DO NOTHING",
+    "vote_take": "INSERT INTO votes (topic_id, member_id, emojis)"
+    " VALUES (:topic_id, :member_id, '') ON CONFLICT (topic_id, member_id)"
+    " DO UPDATE SET emojis = votes.emojis RETURNING emojis",
     "vote_read": "SELECT emojis FROM votes WHERE topic_id = :topic_id AND member_id = :member_id",
     "vote_update": "UPDATE votes SET emojis = :emojis"
     " WHERE topic_id = :topic_id AND member_id = :member_id",
