@@ -19,6 +19,7 @@ BENCHMARKS: dict[str, str] = {
     "reliability": "bench.reliability",
     "hostile": "bench.hostile",
     "floors": "bench.floors",
+    "startup": "bench.startup",
 }
 
 

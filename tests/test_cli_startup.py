@@ -53,6 +53,12 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stder
 
 
 def _loaded(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
+    code, names = _probe(tmp_path, *args)
+    return code, {n.split(".")[0] for n in names} | {_in_bot(n) for n in names}
+
+
+def _probe(tmp_path: Path, *args: str) -> tuple[int, list[str]]:
+    """Run the CLI with ``args`` in a fresh interpreter: its exit code and every module."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(SETTING_PREFIXES)}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'studybot.db'}"
     env["PYTHONPATH"] = str(ROOT)
@@ -65,8 +71,7 @@ def _loaded(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
         timeout=120,
     )
     report = json.loads(proc.stderr.strip().splitlines()[-1])
-    names = report["modules"]
-    return report["code"], {n.split(".")[0] for n in names} | {_in_bot(n) for n in names}
+    return report["code"], report["modules"]
 
 
 def _in_bot(name: str) -> str:
@@ -90,6 +95,23 @@ def test_preview_of_a_current_database_needs_no_alembic_nor_slack(tmp_path: Path
     code, modules = _loaded(tmp_path, "preview", "--format", "json")
     assert code == 0
     assert not modules & set(HEAVY_FOR_PREVIEW), sorted(modules & set(HEAVY_FOR_PREVIEW))
+
+
+# What a preview of a SQLite database must not load (issue #20): the ORM (~0.1 s; its reads
+# are on Core, bot.store.reads), PostgreSQL's dialect (~35 ms) and the services.
+NOT_FOR_A_SQLITE_PREVIEW = ("sqlalchemy.orm", "sqlalchemy.dialects.postgresql", "bot.services")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["md", "json"])
+def test_preview_of_sqlite_needs_neither_the_orm_nor_postgresql(tmp_path: Path, fmt: str) -> None:
+    from bot.store import open_database
+
+    open_database(f"sqlite:///{tmp_path / 'studybot.db'}").dispose()  # migrated once
+    code, names = _probe(tmp_path, "preview", "--format", fmt)
+    assert code == 0
+    found = sorted(n for n in names if n.startswith(NOT_FOR_A_SQLITE_PREVIEW))
+    assert not found, found
 
 
 @pytest.mark.slow

@@ -304,6 +304,10 @@ def test_doctor_reports_the_file_like_run(tmp_path: Path) -> None:
 
 def test_custom_emoji_with_japanese_names_count_as_reaction_names() -> None:
     # Japanese workspaces name custom emoji in Japanese (:了解:, :いいね:); they must stay valid.
-    assert load_settings({"VOTE_EMOJIS": "了解, いいね, +1"}).vote_emojis == ("了解", "いいね", "+1")
+    assert load_settings({"VOTE_EMOJIS": "了解, いいね, +1"}).vote_emojis == (
+        "了解",
+        "いいね",
+        "+1",
+    )
     with pytest.raises(ConfigError):
         load_settings({"VOTE_EMOJIS": "ThumbsUp"})

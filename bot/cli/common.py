@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from bot.core.weeks import Cycle
     from bot.settings import Settings
     from bot.store import Repository
+    from bot.store.reads import Reader
     from bot.wiring import Runtime
 
 # The exit codes are bot.failures' (a test keeps them equal): that module is imported
@@ -37,7 +38,9 @@ def not_a_meeting_day(settings: Settings, date: dt.date | None) -> bool:
     return True
 
 
-def skip_reason(settings: Settings, repo: Repository, cycle: Cycle, date: dt.date) -> str | None:
+def skip_reason(
+    settings: Settings, repo: Repository | Reader, cycle: Cycle, date: dt.date
+) -> str | None:
     """Why ``date`` is not held (the organisers' words, or holiday/configured), or None."""
     if not cycle.is_skipped(date):
         return None

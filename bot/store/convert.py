@@ -6,11 +6,16 @@ import datetime as dt
 import json
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from bot.core.model import Meeting, Note, Presenter, Topic, TopicStatus
 from bot.core.papers import Paper
-from bot.store.models import LinkCacheRow, MeetingRow, PublicationRow, TopicRow
 from bot.store.records import LinkMeta, Publication, as_state, as_target
+
+if TYPE_CHECKING:  # an ORM object or a Core row of bot.store.reads: the same attributes
+    from sqlalchemy import Row
+
+    from bot.store.models import LinkCacheRow, MeetingRow, PublicationRow, TopicRow
 
 
 def require_aware(moment: dt.datetime) -> dt.datetime:
@@ -63,12 +68,12 @@ def check_emoji(name: str) -> str:
     return name
 
 
-def to_meeting(row: MeetingRow) -> Meeting:
+def to_meeting(row: MeetingRow | Row[Any]) -> Meeting:
     """Row -> Meeting."""
     return Meeting(date=row.date, skipped=row.skipped, skip_reason=row.skip_reason)
 
 
-def to_topic(row: TopicRow, votes: int) -> Topic:
+def to_topic(row: TopicRow | Row[Any], votes: int) -> Topic:
     """Row plus its vote count -> Topic."""
     return Topic(
         id=row.id,
@@ -105,7 +110,7 @@ def to_publication(row: PublicationRow) -> Publication:
     )
 
 
-def to_link_meta(row: LinkCacheRow) -> LinkMeta:
+def to_link_meta(row: LinkCacheRow | Row[Any]) -> LinkMeta:
     """Row -> LinkMeta."""
     return LinkMeta(
         url=row.url,

@@ -9,6 +9,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
@@ -16,13 +17,13 @@ from typing import IO, TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.store.writes import WriterLock as WriterLock
 
 if TYPE_CHECKING:  # Alembic costs ~0.4 s to import: only when a migration must run
     from alembic.config import Config
+    from sqlalchemy.orm import Session, sessionmaker
 
 # Every Slack listener thread (32), submission worker and the scheduler may hold a
 # connection at once; SQLAlchemy's default of 5 + 10 made listeners time out in bursts.
@@ -37,26 +38,46 @@ _PG_MIGRATION_LOCK = 0x5743_5442
 
 
 class Database:
-    """An engine plus its session factory; dispose it (or use ``with``) when done."""
+    """An engine plus its session factories; dispose it (or use ``with``) when done.
+
+    The session factories are made on first use: ``sqlalchemy.orm`` costs ~0.1 s to
+    import, and a read on Core alone (``bot.store.reads``) never needs it (issue #20).
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.sessions: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
-        # Read-only transactions: on SQLite they must not take the write lock, or a
-        # burst of readers queues behind the writers until the busy timeout fails them.
-        self.read_engine = engine.execution_options(studybot_read=True)
-        self.reads: sessionmaker[Session] = sessionmaker(self.read_engine, expire_on_commit=False)
-        # One-statement reads on a hot path (a vote's card): on PostgreSQL without the
-        # BEGIN and ROLLBACK round trips, which a single statement does not need.
-        self.single_reads = (
-            engine.execution_options(isolation_level="AUTOCOMMIT")
-            if engine.dialect.name == "postgresql"
-            else self.read_engine
-        )
         # PostgreSQL locks rows, not the file: its writers keep running side by side.
         self.writer: WriterLock | None = (
             WriterLock(WRITER_TIMEOUT_S) if engine.dialect.name == "sqlite" else None
         )
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        """Sessions for writes (on SQLite each begins IMMEDIATE, see _sqlite_on_begin)."""
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    @cached_property
+    def reads(self) -> sessionmaker[Session]:
+        """Read-only sessions: on SQLite they must not take the write lock, or a burst of
+        readers queues behind the writers until the busy timeout fails them."""
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @cached_property
+    def read_engine(self) -> Engine:
+        """The engine for read-only transactions (on SQLite they begin deferred)."""
+        return self.engine.execution_options(studybot_read=True)
+
+    @cached_property
+    def single_reads(self) -> Engine:
+        """One-statement reads on a hot path (a vote's card): on PostgreSQL without the
+        BEGIN and ROLLBACK round trips, which a single statement does not need."""
+        if self.engine.dialect.name == "postgresql":
+            return self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        return self.read_engine
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from bot.core.model import Meeting
+from bot.store import reads
 from bot.store.base import StoreBase
 from bot.store.convert import to_meeting
 from bot.store.models import MeetingRow
@@ -23,8 +24,7 @@ class MeetingRepository(StoreBase):
     def get_meeting(self, date: dt.date) -> Meeting | None:
         """The meeting of ``date``, if any topic or skip ever created it."""
         with self._reads.begin() as s:
-            row = s.get(MeetingRow, date)
-            return None if row is None else to_meeting(row)
+            return reads.meeting(s, date)
 
     def set_skipped(self, date: dt.date, skipped: bool, reason: str | None = None) -> Meeting:
         """Mark a meeting skipped (with a reason) or held again."""
@@ -37,7 +37,7 @@ class MeetingRepository(StoreBase):
     def skipped_dates(self) -> set[dt.date]:
         """Every meeting date marked skipped."""
         with self._reads.begin() as s:
-            return set(s.scalars(select(MeetingRow.date).where(MeetingRow.skipped)))
+            return reads.skipped_dates(s)
 
     def meeting_dates(self) -> list[dt.date]:
         """Every known meeting date, oldest first."""

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import replace
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import CursorResult, Select, and_, func, or_, select, update
-from sqlalchemy.orm import Session
 
 from bot.core.model import NewTopic, Note, Topic, TopicStatus
 from bot.store.base import StoreBase
@@ -18,11 +16,11 @@ from bot.store.convert import (
     fold,
     require_aware,
     search_text,
-    to_link_meta,
-    to_paper,
     to_topic,
 )
-from bot.store.models import LinkCacheRow, TopicRow, VoteRow
+from bot.store.models import LinkCacheRow, TopicRow
+from bot.store.reads import OPEN as _OPEN
+from bot.store.reads import as_topics, meeting_topics, topic_rows, with_papers
 from bot.store.records import (
     UNSET,
     DuplicateSourceError,
@@ -32,14 +30,9 @@ from bot.store.records import (
     as_source,
 )
 
-_VOTES = (
-    select(func.count())
-    .where(VoteRow.topic_id == TopicRow.id)
-    .correlate(TopicRow)
-    .scalar_subquery()
-    .label("votes")
-)
-_OPEN = TopicRow.status != TopicStatus.WITHDRAWN.value
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 _CHRONO = (TopicRow.meeting_date, TopicRow.submitted_at, TopicRow.id)
 
 
@@ -72,7 +65,7 @@ class TopicRepository(StoreBase):
             row.search_text = search_text(row)
             s.add(row)
             s.flush()
-            return _with_papers(s, [to_topic(row, votes=0)])[0]
+            return with_papers(s, [to_topic(row, votes=0)])[0]
 
     def get_topic(self, topic_id: int) -> Topic:
         """The topic with this id, whatever its status."""
@@ -81,16 +74,14 @@ class TopicRepository(StoreBase):
 
     def topics_for_meeting(self, date: dt.date, include_withdrawn: bool = False) -> list[Topic]:
         """The meeting's topics in submission order, with their vote counts."""
-        query = _topics().where(TopicRow.meeting_date == date)
-        if not include_withdrawn:
-            query = query.where(_OPEN)
-        return self._fetch(query.order_by(TopicRow.submitted_at, TopicRow.id))
+        with self._reads.begin() as s:
+            return meeting_topics(s, date, include_withdrawn)
 
     def topics_of_presenter(
         self, user_id: str, meeting: dt.date | None = None, *, include_withdrawn: bool = False
     ) -> list[Topic]:
         """A member's topics, newest meeting first."""
-        query = _topics().where(TopicRow.presenter_id == user_id)
+        query = topic_rows().where(TopicRow.presenter_id == user_id)
         if meeting is not None:
             query = query.where(TopicRow.meeting_date == meeting)
         if not include_withdrawn:
@@ -160,13 +151,13 @@ class TopicRepository(StoreBase):
 
     def topic_by_card(self, channel: str, ts: str) -> Topic | None:
         """The topic whose card is the message ``(channel, ts)``."""
-        query = _topics().where(TopicRow.card_channel == channel, TopicRow.card_ts == ts)
+        query = topic_rows().where(TopicRow.card_channel == channel, TopicRow.card_ts == ts)
         found = self._fetch(query)
         return found[0] if found else None
 
     def earlier_topics_with_url(self, normalized_url: str, before: dt.date) -> list[Topic]:
         """Non-withdrawn topics with this source at meetings before ``before``, oldest first."""
-        query = _topics().where(
+        query = topic_rows().where(
             TopicRow.normalized_url == normalized_url, TopicRow.meeting_date < before, _OPEN
         )
         return self._fetch(query.order_by(*_CHRONO))
@@ -226,21 +217,20 @@ class TopicRepository(StoreBase):
             counted = select(func.count()).select_from(TopicRow).outerjoin(LinkCacheRow, paper)
             total = s.scalar(counted.where(match)) or 0
             page = (
-                _topics()
+                topic_rows()
                 .outerjoin(LinkCacheRow, paper)
                 .where(match)
                 .order_by(*order)
                 .limit(limit)
                 .offset(offset)
             )
-            found = [to_topic(row, votes) for row, votes in s.execute(page)]
-            return _with_papers(s, found), total
+            return as_topics(s, s.execute(page)), total
 
     def all_topics(
         self, since: dt.date | None = None, *, include_withdrawn: bool = False
     ) -> list[Topic]:
         """Every topic (of meetings on or after ``since``), oldest first, for export."""
-        query = _topics()
+        query = topic_rows()
         if since is not None:
             query = query.where(TopicRow.meeting_date >= since)
         if not include_withdrawn:
@@ -250,14 +240,14 @@ class TopicRepository(StoreBase):
     def _refuse_duplicate(
         self, s: Session, date: dt.date, normalized_url: str, exclude_id: int | None = None
     ) -> None:
-        query = _topics().where(
+        query = topic_rows().where(
             TopicRow.meeting_date == date, TopicRow.normalized_url == normalized_url, _OPEN
         )
         if exclude_id is not None:
             query = query.where(TopicRow.id != exclude_id)
         found = s.execute(query.order_by(TopicRow.id).limit(1)).first()
         if found is not None:
-            raise DuplicateSourceError(to_topic(*found))
+            raise DuplicateSourceError(to_topic(found, found.votes))
 
     def _check_move(self, s: Session, row: TopicRow, date: dt.date, normalized_url: str) -> None:
         if date == row.meeting_date and normalized_url == row.normalized_url:
@@ -266,37 +256,12 @@ class TopicRepository(StoreBase):
         if row.status != TopicStatus.WITHDRAWN.value:
             self._refuse_duplicate(s, date, normalized_url, row.id)
 
-    def _fetch(self, query: Select[TopicRow, int]) -> list[Topic]:
+    def _fetch(self, query: Select[Any]) -> list[Topic]:
         with self._reads.begin() as s:
-            return _with_papers(s, [to_topic(row, votes) for row, votes in s.execute(query)])
+            return as_topics(s, s.execute(query))
 
     def _topic(self, s: Session, topic_id: int) -> Topic:
-        found = s.execute(_topics().where(TopicRow.id == topic_id)).first()
+        found = s.execute(topic_rows().where(TopicRow.id == topic_id)).first()
         if found is None:
             raise NotFoundError(f"no topic {topic_id}")
-        return _with_papers(s, [to_topic(*found)])[0]
-
-
-def _with_papers(s: Session, found: list[Topic]) -> list[Topic]:
-    """The topics with the paper facts cached for their source (one query for all).
-
-    Only successful paper lookups count: a failure leaves the topic as the member typed it.
-    """
-    urls = {topic.url for topic in found if topic.url}
-    if not urls:
-        return found
-    rows = s.scalars(
-        select(LinkCacheRow).where(
-            LinkCacheRow.url.in_(urls), LinkCacheRow.ok.is_(True), LinkCacheRow.is_paper.is_(True)
-        )
-    )
-    papers = {row.url: to_paper(to_link_meta(row)) for row in rows}
-    return [
-        replace(topic, paper=paper) if (paper := papers.get(topic.url)) is not None else topic
-        for topic in found
-    ]
-
-
-def _topics() -> Select[TopicRow, int]:
-    """Topic rows with their vote counts."""
-    return select(TopicRow, _VOTES)
+        return as_topics(s, [found])[0]
